@@ -1,0 +1,874 @@
+package dev.loudsync.core.internal;
+
+import dev.loudsync.core.JoinRequest;
+import dev.loudsync.core.LeaveReason;
+import dev.loudsync.core.Member;
+import dev.loudsync.core.MemberStatus;
+import dev.loudsync.core.MessageHandler;
+import dev.loudsync.core.SerialExecutor;
+import dev.loudsync.core.Session;
+import dev.loudsync.core.SessionConfig;
+import dev.loudsync.core.SessionListener;
+import dev.loudsync.core.TimeSource;
+import dev.loudsync.core.protocol.ApplicationMessage;
+import dev.loudsync.core.protocol.Capability;
+import dev.loudsync.core.protocol.CloseCode;
+import dev.loudsync.core.protocol.ErrorCode;
+import dev.loudsync.core.protocol.GuestMessage;
+import dev.loudsync.core.protocol.HostMessage;
+import dev.loudsync.core.protocol.MessageTypes;
+import dev.loudsync.core.transport.Broadcaster;
+import dev.loudsync.core.transport.Connection;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Future;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The membership state machine of one session.
+ *
+ * <p>Everything below the "executor-confined" line is touched only by tasks on {@link #executor}, so
+ * there are no locks; the public methods queue tasks. Liveness is checked by one periodic task per
+ * session (never a timer per member), which also sends the keep-alive probes and latency pings.
+ *
+ * <p>Decisions where the protocol leaves room (each keeps existing clients working):
+ * <ul>
+ *   <li>{@code MEMBER_UPDATED} goes to every connected member, the subject included, so that every
+ *       view, the subject's own entry included, equals the host's list.</li>
+ *   <li>A latency change is published only when it is material (from unknown, or by at least 10 ms
+ *       and a quarter of the published value); {@link #members()} shows the published value, so
+ *       views still equal the host's list exactly while jitter causes no traffic.</li>
+ *   <li>A resume rotates the resume token (the new one is in the new {@code WELCOME}) and takes
+ *       the new display name, announced with {@code MEMBER_UPDATED} if it changed.</li>
+ *   <li>A member closed for repeated protocol violations leaves with "Connection closed".</li>
+ *   <li>Join requests waiting for approval do not count against {@code maxMembers}; capacity is
+ *       checked again on approval.</li>
+ * </ul>
+ */
+public final class DefaultSession implements Session {
+
+    private static final Logger log = LoggerFactory.getLogger(DefaultSession.class);
+    private static final int PROTOCOL_VERSION = 1;
+    private static final long MAX_LATENCY_MILLIS = 60_000;
+    private static final SecureRandom TOKENS = new SecureRandom();
+
+    private final SessionConfig config;
+    private final String key;
+    private final SerialExecutor executor;
+    private final TimeSource time;
+    private final Broadcaster broadcaster;
+    private final Consumer<DefaultSession> onClosed;
+    private final BiConsumer<Connection, ErrorCode> onJoinRefused;
+    private final CopyOnWriteArrayList<SessionListener> listeners = new CopyOnWriteArrayList<>();
+    private final ConcurrentHashMap<String, MessageHandler> handlers = new ConcurrentHashMap<>();
+    private final long tickNanos;
+    private volatile List<Member> snapshot;
+    private volatile List<JoinRequest> pendingSnapshot = List.of();
+    private volatile boolean open = true;
+
+    // ---- executor-confined ----
+    private final MemberState host;
+    private final Map<String, MemberState> guestsById = new HashMap<>();
+    private final TreeSet<MemberState> guests = new TreeSet<>(MemberState.LIST_ORDER);
+    private final LinkedHashMap<String, PendingJoin> pending = new LinkedHashMap<>();
+    private final Set<String> banned = new HashSet<>();
+    private final MembershipBatcher batcher;
+    private Future<?> tick;
+    private Future<?> flush;
+    private long lastFlushNanos;
+    private boolean closed;
+
+    DefaultSession(SessionConfig config, String key, SerialExecutor executor, TimeSource time,
+            Broadcaster broadcaster, Consumer<DefaultSession> onClosed,
+            BiConsumer<Connection, ErrorCode> onJoinRefused) {
+        this.config = config;
+        this.key = key;
+        this.executor = executor;
+        this.time = time;
+        this.broadcaster = broadcaster;
+        this.onClosed = onClosed;
+        this.onJoinRefused = onJoinRefused;
+        this.host = new MemberState(new Member(config.hostId(), config.hostName(), Member.Role.HOST,
+                MemberStatus.CONNECTED, time.currentTimeMillis(), OptionalInt.empty()));
+        this.batcher = new MembershipBatcher();
+        Duration third = config.heartbeatTimeout().dividedBy(3);
+        Duration check = config.heartbeatCheckInterval();
+        this.tickNanos = (check.compareTo(third) < 0 ? check : third).toNanos();
+        this.lastFlushNanos = time.nanoTime() - config.batchWindow().toNanos();
+        this.snapshot = List.of(host.member);
+    }
+
+    String key() {
+        return key;
+    }
+
+    void start() {
+        executor.execute(this::scheduleTick);
+    }
+
+    // ------------------------------------------------------------------ public API, any thread
+
+    @Override
+    public String id() {
+        return config.sessionId();
+    }
+
+    @Override
+    public SessionConfig config() {
+        return config;
+    }
+
+    @Override
+    public List<Member> members() {
+        return snapshot;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return open;
+    }
+
+    @Override
+    public void addListener(SessionListener listener) {
+        listeners.addIfAbsent(Objects.requireNonNull(listener, "listener"));
+    }
+
+    @Override
+    public void removeListener(SessionListener listener) {
+        listeners.remove(listener);
+    }
+
+    @Override
+    public void handle(String type, MessageHandler handler) {
+        requireApplicationType(type);
+        handlers.put(type, Objects.requireNonNull(handler, "handler"));
+    }
+
+    @Override
+    public CompletableFuture<Boolean> kick(String deviceId, String reason) {
+        return removeByHost(deviceId, reason, false);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> ban(String deviceId, String reason) {
+        return removeByHost(deviceId, reason, true);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> approve(String deviceId) {
+        Objects.requireNonNull(deviceId, "deviceId");
+        return call(() -> {
+            PendingJoin p = takePending(deviceId);
+            if (p == null || p.connection().finished) {
+                return false;
+            }
+            p.connection().pending = null;
+            if (guestsById.containsKey(deviceId)) {
+                refuse(p.connection(), ErrorCode.ALREADY_JOINED, "Already joined", CloseCode.ALREADY_JOINED);
+                return false;
+            }
+            if (isFull()) {
+                refuseFull(p.connection());
+                return false;
+            }
+            admit(p.connection(), p.join());
+            return true;
+        });
+    }
+
+    @Override
+    public CompletableFuture<Boolean> deny(String deviceId) {
+        Objects.requireNonNull(deviceId, "deviceId");
+        return call(() -> denyPending(deviceId));
+    }
+
+    @Override
+    public List<JoinRequest> pendingRequests() {
+        return pendingSnapshot;
+    }
+
+    @Override
+    public CompletableFuture<Void> broadcast(String type, Map<String, ?> payload) {
+        ApplicationMessage message = applicationMessage(type, payload);
+        return call(() -> {
+            List<Connection> to = connections(null, false);
+            if (!to.isEmpty()) {
+                broadcaster.broadcast(message, to);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public CompletableFuture<Boolean> send(String deviceId, String type, Map<String, ?> payload) {
+        Objects.requireNonNull(deviceId, "deviceId");
+        ApplicationMessage message = applicationMessage(type, payload);
+        return call(() -> {
+            MemberState m = guestsById.get(deviceId);
+            if (m == null || m.connection == null) {
+                return false;
+            }
+            m.connection.connection.send(message);
+            return true;
+        });
+    }
+
+    @Override
+    public CompletableFuture<Void> close() {
+        return call(() -> {
+            closeNow();
+            return null;
+        });
+    }
+
+    @Override
+    public String toString() {
+        return "Session{" + config.sessionId() + ", " + snapshot.size() + "/" + config.maxMembers()
+                + (open ? "" : ", closed") + '}';
+    }
+
+    // ------------------------------------------------------------------ from GuestConnection
+
+    void dispatchJoin(GuestConnection c, GuestMessage.Join join) {
+        executor.execute(() -> onJoin(c, join));
+    }
+
+    void dispatchMessage(GuestConnection c, GuestMessage message) {
+        executor.execute(() -> onMessage(c, message));
+    }
+
+    void dispatchInvalid(GuestConnection c, String type, String detail) {
+        executor.execute(() -> {
+            if (!c.finished) {
+                c.lastSeenNanos = time.nanoTime();
+                violation(c, ErrorCode.INVALID_MESSAGE, detail);
+            }
+        });
+    }
+
+    void dispatchSlow(GuestConnection c) {
+        executor.execute(() -> {
+            if (c.finished) {
+                return;
+            }
+            MemberState m = c.member;
+            drop(c);
+            if (m != null) {
+                remove(m, LeaveReason.SLOW);
+            }
+            c.connection.close(CloseCode.SLOW_CONSUMER);
+        });
+    }
+
+    void dispatchClosed(GuestConnection c) {
+        executor.execute(() -> onConnectionClosed(c));
+    }
+
+    // ------------------------------------------------------------------ executor-confined
+
+    private void onJoin(GuestConnection c, GuestMessage.Join join) {
+        if (c.finished) {
+            return;
+        }
+        if (closed) {
+            refuse(c, ErrorCode.SESSION_NOT_FOUND, "Session not found", CloseCode.SESSION_NOT_FOUND);
+            return;
+        }
+        c.lastSeenNanos = time.nanoTime();
+        String pin = config.pin().orElse(null);
+        if (pin != null && !secretEquals(pin, join.pin())) {
+            refuse(c, ErrorCode.UNAUTHORIZED, join.pin() == null ? "PIN required" : "Wrong PIN",
+                    CloseCode.UNAUTHORIZED);
+            return;
+        }
+        if (banned.contains(join.deviceId())) {
+            refuse(c, ErrorCode.UNAUTHORIZED, "Device is banned from this session", CloseCode.UNAUTHORIZED);
+            return;
+        }
+        MemberState existing = join.deviceId().equals(host.id()) ? host : guestsById.get(join.deviceId());
+        if (existing != null) {
+            if (existing != host && existing.resumeToken != null
+                    && secretEquals(existing.resumeToken, join.resumeToken())) {
+                resume(c, existing, join);
+            } else {
+                refuse(c, ErrorCode.ALREADY_JOINED, "Already joined", CloseCode.ALREADY_JOINED);
+            }
+            return;
+        }
+        if (pending.containsKey(join.deviceId())) {
+            refuse(c, ErrorCode.ALREADY_JOINED, "Already joined", CloseCode.ALREADY_JOINED);
+            return;
+        }
+        if (isFull()) {
+            refuseFull(c);
+            return;
+        }
+        if (config.requireApproval()) {
+            JoinRequest request = new JoinRequest(join.deviceId(), join.deviceName(),
+                    c.connection.remoteAddress(), time.currentTimeMillis());
+            PendingJoin p = new PendingJoin(c, join, request);
+            pending.put(join.deviceId(), p);
+            c.pending = p;
+            pendingSnapshot = pendingRequestList();
+            c.connection.send(new HostMessage.JoinPending("Waiting for the host to approve"));
+            for (SessionListener l : listeners) {
+                notify(l, "joinRequested", () -> l.joinRequested(this, request));
+            }
+            return;
+        }
+        admit(c, join);
+    }
+
+    private void admit(GuestConnection c, GuestMessage.Join join) {
+        long now = time.currentTimeMillis();
+        MemberState m = new MemberState(new Member(join.deviceId(), join.deviceName(), Member.Role.CLIENT,
+                MemberStatus.CONNECTED, now, OptionalInt.empty()));
+        attach(m, c, join);
+        guestsById.put(m.id(), m);
+        guests.add(m);
+        refreshSnapshot();
+        welcome(m);
+        long seq = batcher.record(MembershipBatcher.Change.joined(m.member));
+        m.baselineSeq = seq;
+        sendIndividually(new HostMessage.MemberJoined(m.member), m);
+        publishBatched();
+        for (SessionListener l : listeners) {
+            notify(l, "memberJoined", () -> l.memberJoined(this, m.member));
+        }
+    }
+
+    private void resume(GuestConnection c, MemberState m, GuestMessage.Join join) {
+        GuestConnection old = m.connection;
+        if (old != null) {
+            drop(old);
+            old.connection.close(CloseCode.REPLACED);
+        }
+        attach(m, c, join);
+        Member before = m.member;
+        Member after = before.withStatus(MemberStatus.CONNECTED).withName(join.deviceName());
+        if (!after.equals(before)) {
+            m.member = after;
+            refreshSnapshot();
+        }
+        welcome(m);
+        m.baselineSeq = batcher.seq();
+        if (!after.equals(before)) {
+            publishUpdate(m);
+        }
+    }
+
+    private void attach(MemberState m, GuestConnection c, GuestMessage.Join join) {
+        m.connection = c;
+        m.resumeToken = newToken();
+        m.batching = join.capabilities().contains(Capability.MEMBERS_CHANGED);
+        c.member = m;
+        c.pending = null;
+        c.strikes = 0;
+        c.lastSeenNanos = time.nanoTime();
+    }
+
+    private void welcome(MemberState m) {
+        Connection conn = m.connection.connection;
+        conn.send(new HostMessage.Welcome(config.sessionId(), config.name(), host.id(), host.member.name(),
+                m.id(), PROTOCOL_VERSION, time.currentTimeMillis(), config.heartbeatInterval().toMillis(),
+                config.heartbeatTimeout().toMillis(), config.maxMembers(), m.resumeToken));
+        conn.send(new HostMessage.MemberList(snapshot));
+    }
+
+    private void onMessage(GuestConnection c, GuestMessage message) {
+        if (c.finished) {
+            return;
+        }
+        if (c.pending != null) {
+            onPendingMessage(c, message);
+            return;
+        }
+        MemberState m = c.member;
+        if (m == null) {
+            return;
+        }
+        if (message instanceof GuestMessage.Heartbeat) {
+            onHeartbeat(c, m, (GuestMessage.Heartbeat) message);
+            return;
+        }
+        c.lastSeenNanos = time.nanoTime();
+        if (message instanceof GuestMessage.Ping) {
+            c.strikes = 0;
+            c.connection.send(new HostMessage.Pong(((GuestMessage.Ping) message).timestamp(),
+                    time.currentTimeMillis()));
+        } else if (message instanceof GuestMessage.Pong) {
+            c.strikes = 0;
+            onPong(m, (GuestMessage.Pong) message);
+        } else if (message instanceof GuestMessage.Leave) {
+            drop(c);
+            remove(m, LeaveReason.LEFT);
+            c.connection.close(CloseCode.NORMAL);
+        } else if (message instanceof GuestMessage.Join) {
+            violation(c, ErrorCode.ALREADY_JOINED, "Already joined");
+        } else if (message instanceof ApplicationMessage) {
+            onApplicationMessage(c, m, (ApplicationMessage) message);
+        }
+    }
+
+    private void onPendingMessage(GuestConnection c, GuestMessage message) {
+        c.lastSeenNanos = time.nanoTime();
+        if (message instanceof GuestMessage.Ping) {
+            c.connection.send(new HostMessage.Pong(((GuestMessage.Ping) message).timestamp(),
+                    time.currentTimeMillis()));
+        } else if (message instanceof GuestMessage.Leave) {
+            drop(c);
+            c.connection.close(CloseCode.NORMAL);
+        } else if (message instanceof GuestMessage.Join) {
+            violation(c, ErrorCode.ALREADY_JOINED, "Already joined");
+        } else {
+            violation(c, ErrorCode.UNAUTHORIZED, "Join the session first");
+        }
+    }
+
+    private void onHeartbeat(GuestConnection c, MemberState m, GuestMessage.Heartbeat heartbeat) {
+        if (!m.id().equals(heartbeat.deviceId())) {
+            violation(c, ErrorCode.UNAUTHORIZED, "Heartbeat for another device");
+            return;
+        }
+        c.lastSeenNanos = time.nanoTime();
+        c.strikes = 0;
+        Long latency = heartbeat.latencyMillis();
+        if (latency != null && !m.latencyMeasuredByHost && latency >= 0 && latency <= MAX_LATENCY_MILLIS) {
+            updateLatency(m, latency.intValue());
+        }
+    }
+
+    private void onPong(MemberState m, GuestMessage.Pong pong) {
+        Long sent = pong.pingTimestamp();
+        if (sent == null) {
+            return;
+        }
+        long rtt = time.currentTimeMillis() - sent;
+        if (rtt >= 0 && rtt <= MAX_LATENCY_MILLIS && sent >= host.member.joinedAt()) {
+            m.latencyMeasuredByHost = true;
+            updateLatency(m, (int) rtt);
+        }
+    }
+
+    private void updateLatency(MemberState m, int latency) {
+        OptionalInt published = m.member.latencyMillis();
+        if (published.isPresent()) {
+            int old = published.getAsInt();
+            int delta = Math.abs(latency - old);
+            if (delta < 10 || delta * 4 < old) {
+                return;
+            }
+        }
+        m.member = m.member.withLatencyMillis(OptionalInt.of(latency));
+        refreshSnapshot();
+        publishUpdate(m);
+    }
+
+    private void onApplicationMessage(GuestConnection c, MemberState m, ApplicationMessage message) {
+        MessageHandler handler = handlers.get(message.type());
+        if (handler == null) {
+            violation(c, ErrorCode.INVALID_MESSAGE, "Unknown message type: " + message.type());
+            return;
+        }
+        c.strikes = 0;
+        try {
+            handler.onMessage(this, m.member, message);
+        } catch (RuntimeException e) {
+            log.warn("Handler for {} in session {} failed", message.type(), config.sessionId(), e);
+        }
+    }
+
+    private void onConnectionClosed(GuestConnection c) {
+        if (c.finished) {
+            return;
+        }
+        MemberState m = c.member;
+        drop(c);
+        if (m == null) {
+            return;
+        }
+        if (config.reconnectGrace().isZero()) {
+            remove(m, LeaveReason.CONNECTION_LOST);
+            return;
+        }
+        m.connection = null;
+        m.graceDeadlineNanos = time.nanoTime() + config.reconnectGrace().toNanos();
+        m.member = m.member.withStatus(MemberStatus.RECONNECTING);
+        refreshSnapshot();
+        publishUpdate(m);
+    }
+
+    private CompletableFuture<Boolean> removeByHost(String deviceId, String reason, boolean ban) {
+        Objects.requireNonNull(deviceId, "deviceId");
+        if (deviceId.equals(config.hostId())) {
+            throw new IllegalArgumentException("deviceId: " + deviceId + " is the host");
+        }
+        String text = reason == null ? "" : reason;
+        return call(() -> {
+            if (ban) {
+                banned.add(deviceId);
+            }
+            MemberState m = guestsById.get(deviceId);
+            if (m == null) {
+                return denyPending(deviceId);
+            }
+            GuestConnection c = m.connection;
+            if (c != null) {
+                drop(c);
+                c.connection.send(new HostMessage.Kicked(text));
+                c.connection.close(CloseCode.KICKED);
+            }
+            remove(m, LeaveReason.KICKED);
+            return true;
+        });
+    }
+
+    private boolean denyPending(String deviceId) {
+        PendingJoin p = takePending(deviceId);
+        if (p == null) {
+            return false;
+        }
+        p.connection().pending = null;
+        refuse(p.connection(), ErrorCode.UNAUTHORIZED, "Join request denied", CloseCode.UNAUTHORIZED);
+        return true;
+    }
+
+    private PendingJoin takePending(String deviceId) {
+        PendingJoin p = pending.remove(deviceId);
+        if (p != null) {
+            pendingSnapshot = pendingRequestList();
+        }
+        return p;
+    }
+
+    private List<JoinRequest> pendingRequestList() {
+        List<JoinRequest> list = new ArrayList<>(pending.size());
+        for (PendingJoin p : pending.values()) {
+            list.add(p.request());
+        }
+        return List.copyOf(list);
+    }
+
+    /** Removes a member and tells the others; the caller closes the connection as it needs. */
+    private void remove(MemberState m, LeaveReason reason) {
+        guestsById.remove(m.id());
+        guests.remove(m);
+        if (m.connection != null) {
+            drop(m.connection);
+        }
+        refreshSnapshot();
+        batcher.record(MembershipBatcher.Change.left(m.id(), reason));
+        sendIndividually(new HostMessage.MemberLeft(m.id(), reason), null);
+        publishBatched();
+        for (SessionListener l : listeners) {
+            notify(l, "memberLeft", () -> l.memberLeft(this, m.member, reason));
+        }
+    }
+
+    private void publishUpdate(MemberState m) {
+        batcher.record(MembershipBatcher.Change.updated(m.member));
+        sendIndividually(new HostMessage.MemberUpdated(m.member), null);
+        publishBatched();
+        for (SessionListener l : listeners) {
+            notify(l, "memberUpdated", () -> l.memberUpdated(this, m.member));
+        }
+    }
+
+    /**
+     * Detaches a connection from the session: later events of it are ignored, and a join request it
+     * had waiting is withdrawn. The membership, if any, stays: callers remove it as they need.
+     */
+    private void drop(GuestConnection c) {
+        c.finished = true;
+        PendingJoin p = c.pending;
+        if (p != null) {
+            c.pending = null;
+            if (pending.get(p.join().deviceId()) == p) {
+                takePending(p.join().deviceId());
+            }
+        }
+        MemberState m = c.member;
+        if (m != null && m.connection == c) {
+            m.connection = null;
+        }
+        c.member = null;
+    }
+
+    private void refuse(GuestConnection c, ErrorCode code, String message, CloseCode close) {
+        drop(c);
+        c.connection.send(new HostMessage.Error(code, message));
+        c.connection.close(close);
+        onJoinRefused.accept(c.connection, code);
+    }
+
+    private void refuseFull(GuestConnection c) {
+        refuse(c, ErrorCode.SESSION_FULL, "Session is full (" + (guests.size() + 1) + "/"
+                + config.maxMembers() + ")", CloseCode.SESSION_FULL);
+    }
+
+    private void violation(GuestConnection c, ErrorCode code, String message) {
+        c.connection.send(new HostMessage.Error(code, message));
+        if (++c.strikes >= GuestConnection.MAX_STRIKES) {
+            MemberState m = c.member;
+            drop(c);
+            if (m != null) {
+                remove(m, LeaveReason.CONNECTION_LOST);
+            }
+            c.connection.close(CloseCode.INVALID_JOIN);
+        }
+    }
+
+    private boolean isFull() {
+        return guests.size() + 1 >= config.maxMembers();
+    }
+
+    // ---- delivery
+
+    /** Sends to every connected guest that does not batch, except {@code except}. */
+    private void sendIndividually(HostMessage message, MemberState except) {
+        List<Connection> to = connections(except, true);
+        if (!to.isEmpty()) {
+            broadcaster.broadcast(message, to);
+        }
+    }
+
+    private List<Connection> connections(MemberState except, boolean nonBatchingOnly) {
+        List<Connection> to = new ArrayList<>(guests.size());
+        for (MemberState m : guests) {
+            if (m != except && m.connection != null && !(nonBatchingOnly && m.batching)) {
+                to.add(m.connection.connection);
+            }
+        }
+        return to;
+    }
+
+    /**
+     * Sends recorded changes to batching guests: at once when the batcher was quiet for a window
+     * (a lone change), otherwise when the window that is open ends.
+     */
+    private void publishBatched() {
+        if (flush != null) {
+            return;
+        }
+        long now = time.nanoTime();
+        long window = config.batchWindow().toNanos();
+        long due = lastFlushNanos + window - now;
+        if (due <= 0) {
+            flushBatch();
+        } else {
+            flush = executor.schedule(() -> {
+                flush = null;
+                flushBatch();
+            }, Duration.ofNanos(due));
+        }
+    }
+
+    private void flushBatch() {
+        if (!batcher.hasChanges()) {
+            return;
+        }
+        lastFlushNanos = time.nanoTime();
+        Map<Long, List<Connection>> byBaseline = new HashMap<>();
+        for (MemberState m : guests) {
+            if (m.batching && m.connection != null && batcher.hasChangesAfter(m.baselineSeq)) {
+                byBaseline.computeIfAbsent(batcher.effectiveBaseline(m.baselineSeq), k -> new ArrayList<>())
+                        .add(m.connection.connection);
+            }
+        }
+        for (Map.Entry<Long, List<Connection>> e : byBaseline.entrySet()) {
+            broadcaster.broadcast(batcher.changesAfter(e.getKey()), e.getValue());
+        }
+        batcher.clear();
+    }
+
+    // ---- liveness
+
+    private void scheduleTick() {
+        if (!closed) {
+            tick = executor.schedule(this::tick, Duration.ofNanos(tickNanos));
+        }
+    }
+
+    private void tick() {
+        if (closed) {
+            return;
+        }
+        long now = time.nanoTime();
+        long timeout = config.heartbeatTimeout().toNanos();
+        List<MemberState> silent = null;
+        List<MemberState> graceOver = null;
+        for (MemberState m : guests) {
+            if (m.connection != null) {
+                if (now - m.connection.lastSeenNanos >= timeout) {
+                    silent = add(silent, m);
+                }
+            } else if (now - m.graceDeadlineNanos >= 0) {
+                graceOver = add(graceOver, m);
+            }
+        }
+        if (silent != null) {
+            for (MemberState m : silent) {
+                GuestConnection c = m.connection;
+                drop(c);
+                remove(m, LeaveReason.TIMED_OUT);
+                c.connection.close(CloseCode.HEARTBEAT_TIMEOUT);
+            }
+        }
+        if (graceOver != null) {
+            for (MemberState m : graceOver) {
+                remove(m, LeaveReason.CONNECTION_LOST);
+            }
+        }
+        List<PendingJoin> silentPending = null;
+        for (PendingJoin p : pending.values()) {
+            if (now - p.connection().lastSeenNanos >= timeout) {
+                silentPending = add(silentPending, p);
+            } else {
+                p.connection().connection.sendKeepAlive();
+            }
+        }
+        if (silentPending != null) {
+            for (PendingJoin p : silentPending) {
+                drop(p.connection());
+                p.connection().connection.close(CloseCode.HEARTBEAT_TIMEOUT);
+            }
+        }
+        List<Connection> connected = connections(null, false);
+        for (Connection c : connected) {
+            c.sendKeepAlive();
+        }
+        if (config.latencyProbes() && !connected.isEmpty()) {
+            broadcaster.broadcast(HostMessage.Ping.INSTANCE, connected);
+        }
+        scheduleTick();
+    }
+
+    private static <T> List<T> add(List<T> list, T item) {
+        List<T> l = list != null ? list : new ArrayList<>();
+        l.add(item);
+        return l;
+    }
+
+    private void closeNow() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        open = false;
+        if (tick != null) {
+            tick.cancel(false);
+        }
+        if (flush != null) {
+            flush.cancel(false);
+            flush = null;
+        }
+        List<Connection> to = connections(null, false);
+        for (PendingJoin p : new ArrayList<>(pending.values())) {
+            to.add(p.connection().connection);
+            drop(p.connection());
+        }
+        if (!to.isEmpty()) {
+            broadcaster.broadcast(new HostMessage.SessionClosed(LeaveReason.SESSION_CLOSED.wireText()), to);
+        }
+        for (Connection c : to) {
+            c.close(CloseCode.NORMAL);
+        }
+        List<MemberState> gone = new ArrayList<>(guests);
+        for (MemberState m : gone) {
+            if (m.connection != null) {
+                drop(m.connection);
+            }
+        }
+        guests.clear();
+        guestsById.clear();
+        refreshSnapshot();
+        onClosed.accept(this);
+        for (MemberState m : gone) {
+            for (SessionListener l : listeners) {
+                notify(l, "memberLeft", () -> l.memberLeft(this, m.member, LeaveReason.SESSION_CLOSED));
+            }
+        }
+        for (SessionListener l : listeners) {
+            notify(l, "sessionClosed", () -> l.sessionClosed(this));
+        }
+    }
+
+    // ---- helpers
+
+    private void refreshSnapshot() {
+        List<Member> list = new ArrayList<>(guests.size() + 1);
+        list.add(host.member);
+        for (MemberState m : guests) {
+            list.add(m.member);
+        }
+        snapshot = List.copyOf(list);
+    }
+
+    private <T> CompletableFuture<T> call(Supplier<T> action) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        executor.execute(() -> {
+            try {
+                result.complete(action.get());
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
+    }
+
+    private void notify(SessionListener listener, String event, Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            log.warn("Listener {} failed on {} in session {}", listener, event, config.sessionId(), e);
+        }
+    }
+
+    private static ApplicationMessage applicationMessage(String type, Map<String, ?> payload) {
+        requireApplicationType(type);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> body = payload == null ? Map.of() : (Map<String, Object>) payload;
+        return new ApplicationMessage(type, body);
+    }
+
+    private static void requireApplicationType(String type) {
+        Objects.requireNonNull(type, "type");
+        if (!MessageTypes.isApplicationType(type)) {
+            throw new IllegalArgumentException("type: " + type
+                    + " (expected: upper case [A-Z][A-Z0-9_]*, not a protocol type)");
+        }
+    }
+
+    private static boolean secretEquals(String expected, String given) {
+        if (given == null) {
+            return false;
+        }
+        return MessageDigest.isEqual(expected.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                given.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private static String newToken() {
+        byte[] bytes = new byte[18];
+        TOKENS.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+}

@@ -1,0 +1,8 @@
+package dev.loudsync.core.internal;
+
+import dev.loudsync.core.JoinRequest;
+import dev.loudsync.core.protocol.GuestMessage.Join;
+
+/** A join waiting for the host's decision. */
+record PendingJoin(GuestConnection connection, Join join, JoinRequest request) {
+}
