@@ -1,0 +1,104 @@
+package dev.loudsync.core.testing;
+
+import dev.loudsync.core.LeaveReason;
+import dev.loudsync.core.ManualTime;
+import dev.loudsync.core.Member;
+import dev.loudsync.core.Session;
+import dev.loudsync.core.SessionConfig;
+import dev.loudsync.core.SessionListener;
+import dev.loudsync.core.SessionRegistry;
+import dev.loudsync.core.protocol.GuestMessage;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/** A registry on manual time with in-memory connections: everything runs on the test's thread. */
+public final class Harness {
+
+    public final ManualTime time = new ManualTime();
+    public final SessionRegistry registry;
+    private int addresses;
+
+    public Harness() {
+        this(UnaryOperator.identity());
+    }
+
+    public Harness(UnaryOperator<SessionRegistry.Builder> customize) {
+        this.registry = customize.apply(SessionRegistry.builder().timeSource(time).executors(time::executor))
+                .build();
+    }
+
+    /** Opens a session hosted by "host-1"/"Host", id "ABC123", configured further by {@code customize}. */
+    public Session open(UnaryOperator<SessionConfig.Builder> customize) {
+        return registry.open(customize.apply(SessionConfig.builder().sessionId("ABC123").host("host-1", "Host"))
+                .build());
+    }
+
+    public Session open() {
+        return open(UnaryOperator.identity());
+    }
+
+    /** A new connection from a new address, not joined. */
+    public TestConnection connect() {
+        TestConnection c = new TestConnection("10.0.0." + (++addresses) + ":5000");
+        c.attach(registry.accept(c));
+        return c;
+    }
+
+    /** Connects and joins {@code session} as {@code deviceId}; messages are left unread. */
+    public TestConnection join(Session session, String deviceId) {
+        return join(GuestMessage.Join.of(session.id(), deviceId, "Guest " + deviceId));
+    }
+
+    public TestConnection join(GuestMessage.Join join) {
+        TestConnection c = connect();
+        c.send(join);
+        return c;
+    }
+
+    public void advance(Duration d) {
+        time.advance(d);
+    }
+
+    public void advanceMillis(long millis) {
+        time.advance(Duration.ofMillis(millis));
+    }
+
+    /** Records every listener event as a line, in order. */
+    public static final class Events implements SessionListener {
+        public final List<String> lines = new ArrayList<>();
+
+        @Override
+        public void memberJoined(Session session, Member member) {
+            lines.add("joined " + member.id());
+        }
+
+        @Override
+        public void memberLeft(Session session, Member member, LeaveReason reason) {
+            lines.add("left " + member.id() + " " + reason);
+        }
+
+        @Override
+        public void memberUpdated(Session session, Member member) {
+            lines.add("updated " + member.id() + " " + member.status()
+                    + member.latencyMillis().stream().mapToObj(l -> " " + l + "ms").findFirst().orElse(""));
+        }
+
+        @Override
+        public void joinRequested(Session session, dev.loudsync.core.JoinRequest request) {
+            lines.add("requested " + request.deviceId());
+        }
+
+        @Override
+        public void sessionClosed(Session session) {
+            lines.add("closed");
+        }
+
+        public List<String> take() {
+            List<String> copy = List.copyOf(lines);
+            lines.clear();
+            return copy;
+        }
+    }
+}
