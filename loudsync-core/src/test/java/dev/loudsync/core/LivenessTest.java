@@ -1,0 +1,243 @@
+package dev.loudsync.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.loudsync.core.protocol.ApplicationMessage;
+import dev.loudsync.core.protocol.CloseCode;
+import dev.loudsync.core.protocol.ErrorCode;
+import dev.loudsync.core.protocol.GuestMessage;
+import dev.loudsync.core.protocol.HostMessage;
+import dev.loudsync.core.testing.Harness;
+import dev.loudsync.core.testing.TestConnection;
+import java.time.Duration;
+import java.util.Map;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+
+/** PROTOCOL.md, "Liveness" and "Latency and clocks". */
+class LivenessTest {
+
+    private final Harness h = new Harness();
+    private final Harness.Events events = new Harness.Events();
+
+    private Session open() {
+        Session s = h.open(b -> b.latencyProbes(false));
+        s.addListener(events);
+        return s;
+    }
+
+    @Test
+    void silentMember_isRemovedAfterTheTimeout_noLaterThanOneCheckInterval() {
+        Session s = open();
+        TestConnection silent = h.join(s, "silent");
+        TestConnection other = h.join(s, "other");
+        other.drain();
+
+        // The check runs every 5 s; "silent" last spoke at t=0. At 14.999 s it is not overdue yet.
+        h.advance(Duration.ofMillis(14_999));
+        for (int i = 0; i < 4; i++) {
+            other.send(new GuestMessage.Heartbeat("other", null));
+            h.advance(Duration.ofMillis(1_250));
+        }
+        // t = 19.999 s: overdue since 15 s, and a check ran at 15 s.
+        assertThat(silent.closeCode()).isEqualTo(CloseCode.HEARTBEAT_TIMEOUT);
+        assertThat(CloseCode.HEARTBEAT_TIMEOUT.code()).isEqualTo(4000);
+        HostMessage.MemberLeft left = other.next(HostMessage.MemberLeft.class);
+        assertThat(left.deviceId()).isEqualTo("silent");
+        assertThat(left.reason().wireText()).isEqualTo("Heartbeat timeout");
+        assertThat(s.members()).extracting(Member::id).containsExactly("host-1", "other");
+        assertThat(other.isOpen()).isTrue();
+        assertThat(events.lines).contains("left silent TIMED_OUT");
+    }
+
+    @Test
+    void silentMember_isStillThereJustBeforeItsTimeout() {
+        Session s = open();
+        h.advance(Duration.ofSeconds(2)); // member joins between checks
+        TestConnection m = h.join(s, "m");
+        h.advance(Duration.ofMillis(14_999));
+        assertThat(m.isOpen()).isTrue();
+        assertThat(s.members()).hasSize(2);
+        h.advance(Duration.ofSeconds(5)); // one check interval later at the latest
+        assertThat(m.closeCode()).isEqualTo(CloseCode.HEARTBEAT_TIMEOUT);
+    }
+
+    @Test
+    void finerCheckInterval_removesSooner() {
+        Session s = h.open(b -> b.heartbeatCheckInterval(Duration.ofMillis(100)));
+        TestConnection m = h.join(s, "m");
+        h.advance(Duration.ofMillis(14_950));
+        assertThat(m.isOpen()).isTrue();
+        h.advance(Duration.ofMillis(100));
+        assertThat(m.closeCode()).isEqualTo(CloseCode.HEARTBEAT_TIMEOUT);
+    }
+
+    @Test
+    void anyMessage_countsAsASignOfLife() {
+        Session s = open();
+        s.handle("CHAT", (session, sender, message) -> { });
+        TestConnection pinger = h.join(s, "pinger");
+        TestConnection chatter = h.join(s, "chatter");
+        TestConnection ponger = h.join(s, "ponger");
+        for (int i = 0; i < 12; i++) {
+            h.advance(Duration.ofSeconds(10));
+            pinger.send(new GuestMessage.Ping(null));
+            chatter.send((GuestMessage) new ApplicationMessage("CHAT", Map.of("text", "hi")));
+            ponger.send(new GuestMessage.Pong(null));
+        }
+        assertThat(s.members()).hasSize(4);
+        assertThat(pinger.isOpen() && chatter.isOpen() && ponger.isOpen()).isTrue();
+    }
+
+    @Test
+    void transportPong_countsAsASignOfLife_soABackgroundedPhoneStays() {
+        Session s = open();
+        TestConnection phone = h.join(s, "phone");
+        for (int i = 0; i < 20; i++) {
+            h.advance(Duration.ofSeconds(5));
+            phone.handler().onSignOfLife(); // the WebSocket stack answered the ping frame
+        }
+        assertThat(phone.isOpen()).isTrue();
+        assertThat(s.members()).hasSize(2);
+    }
+
+    @Test
+    void keepAliveProbes_goToEveryMember_atLeastEveryThirdOfTheTimeout() {
+        // check interval longer than a third of the timeout: probes still every 5 s
+        Session s = h.open(b -> b.heartbeatCheckInterval(Duration.ofSeconds(20)));
+        TestConnection a = h.join(s, "a");
+        TestConnection b = h.join(s, "b");
+        h.advance(Duration.ofSeconds(5));
+        assertThat(a.keepAlives()).isEqualTo(1);
+        assertThat(b.keepAlives()).isEqualTo(1);
+        a.handler().onSignOfLife();
+        b.handler().onSignOfLife();
+        h.advance(Duration.ofSeconds(10));
+        assertThat(a.keepAlives()).isEqualTo(3);
+    }
+
+    @Test
+    void heartbeatForAnotherDevice_isUnauthorized_andRefreshesNobody() {
+        Session s = open();
+        TestConnection liar = h.join(s, "liar");
+        TestConnection victim = h.join(s, "victim");
+        liar.drain();
+        for (int i = 0; i < 3; i++) {
+            h.advance(Duration.ofSeconds(4));
+            liar.send(new GuestMessage.Heartbeat("victim", null));
+            HostMessage.Error e = liar.nextError();
+            assertThat(e.code()).isEqualTo(ErrorCode.UNAUTHORIZED);
+        }
+        h.advance(Duration.ofSeconds(4));
+        // 16 s with only "heartbeats" from the wrong connection: both were timed out at 15 s
+        assertThat(victim.closeCode()).isEqualTo(CloseCode.HEARTBEAT_TIMEOUT);
+        assertThat(liar.closeCode()).isEqualTo(CloseCode.HEARTBEAT_TIMEOUT);
+    }
+
+    @Test
+    void ownHeartbeat_keepsTheMember() {
+        Session s = open();
+        TestConnection m = h.join(s, "m");
+        for (int i = 0; i < 20; i++) {
+            h.advance(Duration.ofSeconds(5));
+            m.send(new GuestMessage.Heartbeat("m", null));
+        }
+        assertThat(m.isOpen()).isTrue();
+    }
+
+    @Test
+    void guestPing_isAnsweredWithPong_echoingItsTimestamp_withServerTime() {
+        Session s = open();
+        TestConnection m = h.join(s, "m");
+        m.drain();
+        h.advanceMillis(1234);
+        m.send(new GuestMessage.Ping(42L));
+        HostMessage.Pong pong = m.next(HostMessage.Pong.class);
+        assertThat(pong.pingTimestamp()).isEqualTo(42L);
+        assertThat(pong.serverTime()).isEqualTo(h.time.currentTimeMillis());
+    }
+
+    @Test
+    void heartbeatLatency_setsTheMembersLatency_andIsAnnouncedToEveryone() {
+        Session s = open();
+        TestConnection m = h.join(s, "m");
+        TestConnection other = h.join(s, "other");
+        m.drain();
+        other.drain();
+        m.send(new GuestMessage.Heartbeat("m", 45L));
+        assertThat(member(s, "m").latencyMillis()).hasValue(45);
+        assertThat(other.next(HostMessage.MemberUpdated.class).member().latencyMillis()).hasValue(45);
+        assertThat(m.next(HostMessage.MemberUpdated.class).member().latencyMillis()).hasValue(45);
+        assertThat(other.view.members()).isEqualTo(s.members());
+        assertThat(m.view.members()).isEqualTo(s.members());
+    }
+
+    @Test
+    void heartbeatLatency_outside0To60000_isIgnored() {
+        Session s = open();
+        TestConnection m = h.join(s, "m");
+        m.send(new GuestMessage.Heartbeat("m", -1L));
+        m.send(new GuestMessage.Heartbeat("m", 60_001L));
+        assertThat(member(s, "m").latencyMillis()).isEmpty();
+        m.send(new GuestMessage.Heartbeat("m", 60_000L));
+        assertThat(member(s, "m").latencyMillis()).hasValue(60_000);
+        m.send(new GuestMessage.Heartbeat("m", 0L));
+        assertThat(member(s, "m").latencyMillis()).hasValue(0);
+    }
+
+    @Test
+    void smallLatencyJitter_isNotAnnounced() {
+        Session s = open();
+        TestConnection m = h.join(s, "m");
+        TestConnection other = h.join(s, "other");
+        m.send(new GuestMessage.Heartbeat("m", 40L));
+        other.drain();
+        m.send(new GuestMessage.Heartbeat("m", 45L));
+        m.send(new GuestMessage.Heartbeat("m", 36L));
+        other.assertNothingUnread();
+        assertThat(member(s, "m").latencyMillis()).hasValue(40);
+        m.send(new GuestMessage.Heartbeat("m", 90L));
+        assertThat(other.next(HostMessage.MemberUpdated.class).member().latencyMillis()).hasValue(90);
+    }
+
+    @Test
+    void hostPing_measuresLatencyFromTheGuestsPong_andTakesPrecedenceOverHeartbeatLatency() {
+        Session s = h.open(); // latency probes on by default
+        TestConnection m = h.join(s, "m");
+        m.drain();
+        h.advance(Duration.ofSeconds(5));
+        m.next(HostMessage.Ping.class);
+        long pingTime = h.time.currentTimeMillis(); // the transport stamps PING with this clock
+        h.advanceMillis(30);
+        m.send(new GuestMessage.Pong(pingTime));
+        assertThat(member(s, "m").latencyMillis()).hasValue(30);
+        m.send(new GuestMessage.Heartbeat("m", 500L));
+        assertThat(member(s, "m").latencyMillis()).hasValue(30);
+    }
+
+    @Test
+    void guestThatNeverAnswersHostPings_isNotPenalized() {
+        Session s = h.open();
+        TestConnection m = h.join(s, "m");
+        for (int i = 0; i < 10; i++) {
+            h.advance(Duration.ofSeconds(5));
+            m.send(new GuestMessage.Heartbeat("m", null));
+        }
+        assertThat(m.isOpen()).isTrue();
+        assertThat(m.received()).filteredOn(x -> x instanceof HostMessage.Ping).hasSize(10);
+        assertThat(m.received()).filteredOn(x -> x instanceof HostMessage.Error).isEmpty();
+    }
+
+    @Test
+    void absurdPongTimestamps_areIgnored() {
+        Session s = h.open();
+        TestConnection m = h.join(s, "m");
+        m.send(new GuestMessage.Pong(h.time.currentTimeMillis() + 10_000)); // from the future
+        m.send(new GuestMessage.Pong(0L)); // from 1970
+        assertThat(member(s, "m").latencyMillis()).isEqualTo(OptionalInt.empty());
+    }
+
+    private static Member member(Session s, String id) {
+        return s.members().stream().filter(m -> m.id().equals(id)).findFirst().orElseThrow();
+    }
+}
