@@ -82,7 +82,7 @@ class LivenessTest {
         for (int i = 0; i < 12; i++) {
             h.advance(Duration.ofSeconds(10));
             pinger.send(new GuestMessage.Ping(null));
-            chatter.send((GuestMessage) new ApplicationMessage("CHAT", Map.of("text", "hi")));
+            chatter.send(new ApplicationMessage("CHAT", Map.of("text", "hi")));
             ponger.send(new GuestMessage.Pong(null));
         }
         assertThat(s.members()).hasSize(4);

@@ -42,7 +42,7 @@ public final class Harness {
     /** A new connection from a new address, not joined. */
     public TestConnection connect() {
         TestConnection c = new TestConnection("10.0.0." + (++addresses) + ":5000");
-        c.attach(registry.accept(c));
+        c.attach(registry.accept(c.wire));
         return c;
     }
 

@@ -17,7 +17,7 @@ import java.util.List;
  * An in-memory connection: records what the core sends, and lets a test speak for the guest.
  * Closing it reports {@code onClosed} back, as a real transport would once the socket is closed.
  */
-public final class TestConnection implements Connection {
+public final class TestConnection {
 
     private final String remoteAddress;
     private final Deque<HostMessage> inbox = new ArrayDeque<>();
@@ -41,38 +41,39 @@ public final class TestConnection implements Connection {
         return handler;
     }
 
-    // ---- Connection
-
-    @Override
-    public void send(HostMessage message) {
-        if (closedWith != null || reportedClosed) {
-            return;
+    /** The host's side of the wire. */
+    final Connection wire = new Connection() {
+        @Override
+        public void send(HostMessage message) {
+            if (closedWith != null || reportedClosed) {
+                return;
+            }
+            inbox.add(message);
+            all.add(message);
+            view.apply(message);
         }
-        inbox.add(message);
-        all.add(message);
-        view.apply(message);
-    }
 
-    @Override
-    public void close(CloseCode code) {
-        if (closedWith != null || reportedClosed) {
-            return;
+        @Override
+        public void close(CloseCode code) {
+            if (closedWith != null || reportedClosed) {
+                return;
+            }
+            closedWith = code;
+            reportClosed();
         }
-        closedWith = code;
-        reportClosed();
-    }
 
-    @Override
-    public void sendKeepAlive() {
-        if (closedWith == null) {
-            keepAlives++;
+        @Override
+        public void sendKeepAlive() {
+            if (closedWith == null) {
+                keepAlives++;
+            }
         }
-    }
 
-    @Override
-    public String remoteAddress() {
-        return remoteAddress;
-    }
+        @Override
+        public String remoteAddress() {
+            return remoteAddress;
+        }
+    };
 
     // ---- the guest's side
 

@@ -1,0 +1,171 @@
+package dev.loudsync.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.loudsync.core.protocol.GuestMessage;
+import dev.loudsync.core.protocol.GuestMessage.Join;
+import dev.loudsync.core.protocol.HostMessage;
+import dev.loudsync.core.testing.Harness;
+import dev.loudsync.core.testing.TestConnection;
+import java.time.Duration;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** PROTOCOL.md, "Batching (extension)". */
+class BatchingTest {
+
+    private final Harness h = new Harness();
+    private Session s;
+    private TestConnection batching;
+    private TestConnection classic;
+
+    private TestConnection joinBatching(String id) {
+        return h.join(Join.of(s.id(), id, "Guest " + id).withCapabilities(Set.of("membersChanged")));
+    }
+
+    @BeforeEach
+    void twoKindsOfGuest() {
+        s = h.open(b -> b.maxMembers(100).latencyProbes(false));
+        batching = joinBatching("batching");
+        classic = h.join(s, "classic");
+        h.advance(Duration.ofSeconds(1)); // quiet: any window is over
+        batching.drain();
+        classic.drain();
+    }
+
+    @Test
+    void aLoneChange_goesOutAtOnce_asMembersChanged() {
+        h.join(s, "x");
+        HostMessage.MembersChanged c = batching.next(HostMessage.MembersChanged.class);
+        assertThat(c.joined()).extracting(Member::id).containsExactly("x");
+        assertThat(c.left()).isEmpty();
+        assertThat(c.updated()).isEmpty();
+        batching.assertNothingUnread();
+    }
+
+    @Test
+    void guestsWithoutTheCapability_keepGettingIndividualMessages() {
+        h.join(s, "x");
+        h.join(s, "y");
+        assertThat(classic.next(HostMessage.MemberJoined.class).member().id()).isEqualTo("x");
+        assertThat(classic.next(HostMessage.MemberJoined.class).member().id()).isEqualTo("y");
+        classic.assertNothingUnread();
+        assertThat(classic.received()).noneMatch(m -> m instanceof HostMessage.MembersChanged);
+    }
+
+    @Test
+    void aBurst_isHeldForTheWindow_andSentAsOneBatchInOrder() {
+        h.join(s, "x1"); // lone: at once
+        batching.next(HostMessage.MembersChanged.class);
+        for (int i = 2; i <= 5; i++) {
+            h.advanceMillis(2);
+            h.join(s, "x" + i);
+        }
+        batching.assertNothingUnread(); // held
+        h.advanceMillis(12); // 20 ms after the first change
+        HostMessage.MembersChanged c = batching.next(HostMessage.MembersChanged.class);
+        assertThat(c.joined()).extracting(Member::id).containsExactly("x2", "x3", "x4", "x5");
+        batching.assertNothingUnread();
+        assertThat(batching.view.members()).isEqualTo(s.members());
+        assertThat(classic.view.members()).isEqualTo(s.members());
+    }
+
+    @Test
+    void theHoldIsAtMostTheWindow_evenWhileChangesKeepComing() {
+        h.join(s, "first");
+        batching.drain();
+        for (int i = 0; i < 50; i++) {
+            h.advanceMillis(1);
+            h.join(s, "m" + i);
+        }
+        // 50 ms of one join per millisecond: windows closed at 20 and 40 ms
+        assertThat(batching.drain()).hasSize(2).allMatch(m -> m instanceof HostMessage.MembersChanged);
+        h.advanceMillis(20);
+        assertThat(batching.drain()).hasSize(1);
+        assertThat(batching.view.members()).isEqualTo(s.members());
+    }
+
+    @Test
+    void aMemberWhoJoinedAndLeftInsideOneWindow_appearsInNeitherList() {
+        h.join(s, "lone");
+        batching.drain();
+        h.advanceMillis(1);
+        TestConnection brief = h.join(s, "brief");
+        TestConnection stays = h.join(s, "stays");
+        brief.send(new GuestMessage.Leave(null));
+        h.advanceMillis(25);
+        HostMessage.MembersChanged c = batching.next(HostMessage.MembersChanged.class);
+        assertThat(c.joined()).extracting(Member::id).containsExactly("stays");
+        assertThat(c.left()).isEmpty();
+        assertThat(batching.view.members()).isEqualTo(s.members());
+        assertThat(stays.isOpen()).isTrue();
+    }
+
+    @Test
+    void leavesAndUpdates_areBatchedToo_withTheirReasons() {
+        TestConnection a = h.join(s, "a");
+        TestConnection b = h.join(s, "b");
+        h.advance(Duration.ofSeconds(1));
+        batching.drain();
+        a.send(new GuestMessage.Leave(null)); // lone: at once
+        assertThat(batching.next(HostMessage.MembersChanged.class).left())
+                .containsExactly(new HostMessage.Departure("a", LeaveReason.LEFT));
+        b.send(new GuestMessage.Heartbeat("b", 70L));
+        s.kick("b", "x");
+        h.advanceMillis(20);
+        HostMessage.MembersChanged c = batching.next(HostMessage.MembersChanged.class);
+        assertThat(c.left()).containsExactly(new HostMessage.Departure("b", LeaveReason.KICKED));
+        assertThat(c.updated()).isEmpty(); // the update before the leave is moot
+        assertThat(batching.view.members()).isEqualTo(s.members());
+    }
+
+    @Test
+    void aNewcomerInsideAWindow_getsOnlyTheChangesAfterItsMemberList() {
+        h.join(s, "x1");
+        batching.drain();
+        h.advanceMillis(1);
+        h.join(s, "x2"); // held
+        TestConnection late = joinBatching("late");
+        late.next(HostMessage.Welcome.class);
+        assertThat(late.next(HostMessage.MemberList.class).members()).extracting(Member::id).contains("x2");
+        h.join(s, "x3");
+        h.advanceMillis(25);
+        assertThat(late.next(HostMessage.MembersChanged.class).joined()).extracting(Member::id)
+                .containsExactly("x3");
+        assertThat(batching.next(HostMessage.MembersChanged.class).joined()).extracting(Member::id)
+                .containsExactly("x2", "late", "x3");
+        assertThat(late.view.members()).isEqualTo(s.members());
+        assertThat(batching.view.members()).isEqualTo(s.members());
+    }
+
+    @Test
+    void zeroWindow_sendsEveryChangeAtOnce() {
+        Harness h0 = new Harness();
+        Session s0 = h0.open(b -> b.batchWindow(Duration.ZERO).maxMembers(10));
+        TestConnection g = h0.join(Join.of(s0.id(), "g", "g").withCapabilities(Set.of("membersChanged")));
+        g.drain();
+        h0.join(s0, "a");
+        h0.join(s0, "b");
+        assertThat(g.drain()).hasSize(2);
+    }
+
+    @Test
+    void aJoinStormOf200_convergesForBothKindsOfGuest_withFarFewerFramesForBatchingGuests() {
+        for (int i = 0; i < 200; i++) {
+            if (i % 10 == 0) {
+                h.advanceMillis(1);
+            }
+            if (i % 2 == 0) {
+                joinBatching("b" + i);
+            } else {
+                h.join(s, "c" + i);
+            }
+        }
+        h.advance(Duration.ofMillis(100));
+        assertThat(batching.view.members()).isEqualTo(s.members());
+        assertThat(classic.view.members()).isEqualTo(s.members());
+        assertThat(classic.drain()).hasSize(97); // 97 newcomers fit beside host, batching and classic
+        assertThat(batching.drain().size()).isLessThan(5);
+    }
+}
