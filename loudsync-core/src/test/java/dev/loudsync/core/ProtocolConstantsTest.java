@@ -12,7 +12,7 @@ class ProtocolConstantsTest {
 
     @Test
     void closeCodes_haveTheProtocolsNumbers() {
-        assertThat(Arrays.stream(CloseCode.values()).mapToInt(CloseCode::code)).containsExactly(1000, 1002, 1003,
+        assertThat(Arrays.stream(CloseCode.values()).mapToInt(CloseCode::code)).containsExactly(1000, 1001, 1002, 1003,
                 1007, 1009, 4000, 4001, 4002, 4003, 4004, 4500, 4501, 4502, 4503, 4504, 4505, 4506);
     }
 

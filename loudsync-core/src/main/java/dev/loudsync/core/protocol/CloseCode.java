@@ -10,6 +10,8 @@ package dev.loudsync.core.protocol;
 public enum CloseCode {
     /** After {@code LEAVE} and after {@code SESSION_CLOSED}. */
     NORMAL(1000, ""),
+    /** The server is stopping; sent to connections that had not joined a session yet. */
+    GOING_AWAY(1001, "GOING_AWAY"),
     /** A WebSocket protocol violation. */
     PROTOCOL_ERROR(1002, "PROTOCOL_ERROR"),
     /** A binary frame: LoudSync speaks text frames only. */

@@ -1,0 +1,363 @@
+package dev.loudsync.netty;
+
+import dev.loudsync.core.Session;
+import dev.loudsync.core.SessionConfig;
+import dev.loudsync.core.SessionRegistry;
+import dev.loudsync.core.TimeSource;
+import dev.loudsync.netty.internal.ServerRuntime;
+import io.netty.channel.EventLoopGroup;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A LoudSync host on Netty: serves the LoudSync protocol over WebSocket (and, if asked, plain HTTP
+ * on the same port) and hosts any number of sessions.
+ *
+ * <pre>{@code
+ * LoudSyncServer server = LoudSyncServer.builder().port(8080).build();
+ * Session party = server.openSession(SessionConfig.builder()
+ *         .name("My Party").host("device-123", "Laptop").maxMembers(8).build());
+ * server.start().join();
+ * ...
+ * server.stop().join();
+ * }</pre>
+ *
+ * <h2>Lifecycle</h2>
+ * A server is built stopped. {@link #start()} binds the port; {@link #stop()} sends
+ * {@code SESSION_CLOSED} to every member of every session, waits (at most
+ * {@link Builder#stopTimeout stopTimeout}) for those frames to be written, closes every connection,
+ * releases the port and shuts down the threads the server made. Both return futures and are
+ * idempotent; a stopped server cannot start again. {@link #close()} stops and waits.
+ *
+ * <h2>Threads</h2>
+ * The server makes one group of network threads (daemon-free, named {@code loudsync-io-N}) unless
+ * it is given the application's own groups with {@link Builder#eventLoopGroups}, which it then
+ * never shuts down. Each session runs on one of those threads. Nothing here blocks a network thread.
+ */
+public final class LoudSyncServer implements AutoCloseable {
+
+    private final ServerRuntime runtime;
+
+    private LoudSyncServer(Builder b) {
+        this.runtime = new ServerRuntime(b.toSettings());
+    }
+
+    /** A new builder with the protocol's defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Opens a session; guests can join once the server is started.
+     *
+     * @throws IllegalArgumentException if a session with that id is already open
+     * @throws IllegalStateException    if the server is stopping or stopped
+     */
+    public Session openSession(SessionConfig config) {
+        return runtime.openSession(Objects.requireNonNull(config, "config"));
+    }
+
+    /** The open session with this id (case-insensitive, ignoring {@code -} and spaces). */
+    public Optional<Session> session(String sessionId) {
+        return runtime.registry().find(sessionId);
+    }
+
+    /** The open sessions. */
+    public List<Session> sessions() {
+        return runtime.registry().sessions();
+    }
+
+    /**
+     * Binds the port and starts accepting connections.
+     *
+     * @return completes when the port is bound, or exceptionally if binding failed (the server is
+     *         then stopped); calling again returns the same future
+     */
+    public CompletableFuture<Void> start() {
+        return runtime.start();
+    }
+
+    /**
+     * Closes every session (guests get {@code SESSION_CLOSED}), waits for those frames to be
+     * written, closes every connection and releases the port. Calling again returns the same future.
+     */
+    public CompletableFuture<Void> stop() {
+        return runtime.stop();
+    }
+
+    /** Stops and waits for the stop to finish. Idempotent. */
+    @Override
+    public void close() {
+        runtime.stop().join();
+    }
+
+    /**
+     * The address the server listens on, with the real port when it was built with port 0.
+     *
+     * @throws IllegalStateException if the server is not started
+     */
+    public InetSocketAddress localAddress() {
+        return runtime.localAddress();
+    }
+
+    /** The bound port; see {@link #localAddress()}. */
+    public int port() {
+        return localAddress().getPort();
+    }
+
+    /** The registry holding this server's sessions (for transports and tests). */
+    SessionRegistry registry() {
+        return runtime.registry();
+    }
+
+    /** Builds a {@link LoudSyncServer}. Setting a property twice throws {@link IllegalStateException}. */
+    public static final class Builder {
+        private InetAddress bindAddress;
+        private Integer port;
+        private String path;
+        private Integer maxFrameBytes;
+        private Duration handshakeTimeout;
+        private Duration joinTimeout;
+        private Integer maxConnections;
+        private Integer maxConnectionsPerAddress;
+        private List<String> allowedOrigins;
+        private WebHandler webHandler;
+        private EventLoopGroup bossGroup;
+        private EventLoopGroup workerGroup;
+        private Integer ioThreads;
+        private TimeSource timeSource;
+        private Duration stopTimeout;
+        private Integer messagesPerSecond;
+        private Integer messageBurst;
+        private Integer maxOutboundBytes;
+        private Integer failedJoinBurst;
+        private Duration failedJoinRefill;
+
+        private Builder() {
+        }
+
+        /** The address to listen on; default all interfaces ({@code 0.0.0.0}). */
+        public Builder bindAddress(InetAddress address) {
+            once(bindAddress, "bindAddress");
+            this.bindAddress = Objects.requireNonNull(address, "bindAddress");
+            return this;
+        }
+
+        /**
+         * The address to listen on, as a literal IP address ({@code "127.0.0.1"}) or a host name.
+         *
+         * @throws IllegalArgumentException if it cannot be resolved
+         */
+        public Builder bindAddress(String address) {
+            Objects.requireNonNull(address, "bindAddress");
+            try {
+                return bindAddress(InetAddress.getByName(address));
+            } catch (UnknownHostException e) {
+                throw new IllegalArgumentException("bindAddress: " + address + " (unknown host)", e);
+            }
+        }
+
+        /** The port, 0 to 65535 (0 = any free port, see {@link #localAddress()}); default 8080. */
+        public Builder port(int p) {
+            once(port, "port");
+            this.port = range(p, "port", 0, 65_535);
+            return this;
+        }
+
+        /** The WebSocket path, starting with {@code /}; default {@code /}. */
+        public Builder path(String webSocketPath) {
+            once(path, "path");
+            Objects.requireNonNull(webSocketPath, "path");
+            if (!webSocketPath.startsWith("/") || webSocketPath.contains("?") || webSocketPath.contains("#")) {
+                throw new IllegalArgumentException("path: " + webSocketPath + " (expected: /..., no query)");
+            }
+            this.path = webSocketPath;
+            return this;
+        }
+
+        /** The largest accepted frame (message) in bytes, 1 KiB to 16 MiB; default 64 KiB. Larger: close 1009. */
+        public Builder maxFrameBytes(int bytes) {
+            once(maxFrameBytes, "maxFrameBytes");
+            this.maxFrameBytes = range(bytes, "maxFrameBytes", 1024, 16 << 20);
+            return this;
+        }
+
+        /** How long a connection may take to complete its upgrade request, 100 ms to 5 min; default 10 s. */
+        public Builder handshakeTimeout(Duration timeout) {
+            once(handshakeTimeout, "handshakeTimeout");
+            this.handshakeTimeout = range(timeout, "handshakeTimeout", Duration.ofMillis(100), Duration.ofMinutes(5));
+            return this;
+        }
+
+        /** How long a connection may take to send its {@code JOIN}; default 10 s (close 4001). */
+        public Builder joinTimeout(Duration timeout) {
+            once(joinTimeout, "joinTimeout");
+            this.joinTimeout = range(timeout, "joinTimeout", Duration.ofMillis(1), Duration.ofHours(1));
+            return this;
+        }
+
+        /** The most open connections, 1 to 1,000,000; default 20,000. More are closed at once. */
+        public Builder maxConnections(int max) {
+            once(maxConnections, "maxConnections");
+            this.maxConnections = range(max, "maxConnections", 1, 1_000_000);
+            return this;
+        }
+
+        /**
+         * The most open connections from one IP address, 1 to 1,000,000; default 64 (a phone needs
+         * one; a load test on one machine needs more).
+         */
+        public Builder maxConnectionsPerAddress(int max) {
+            once(maxConnectionsPerAddress, "maxConnectionsPerAddress");
+            this.maxConnectionsPerAddress = range(max, "maxConnectionsPerAddress", 1, 1_000_000);
+            return this;
+        }
+
+        /**
+         * Web origins allowed to open a WebSocket besides the default ones. By default an upgrade
+         * without {@code Origin} (native apps) or with a same-origin one ({@code Origin} host:port
+         * equal to {@code Host}) is allowed and any other refused with 403. Origins are compared
+         * exactly, like {@code http://192.168.1.20:3000}; {@code "*"} allows every origin.
+         */
+        public Builder allowedOrigins(String... origins) {
+            once(allowedOrigins, "allowedOrigins");
+            List<String> list = new ArrayList<>();
+            for (String o : origins) {
+                list.add(Objects.requireNonNull(o, "origin").toLowerCase(java.util.Locale.ROOT));
+            }
+            this.allowedOrigins = List.copyOf(list);
+            return this;
+        }
+
+        /** Answers plain HTTP requests on the port; without one, they get 404. */
+        public Builder webHandler(WebHandler handler) {
+            once(webHandler, "webHandler");
+            this.webHandler = Objects.requireNonNull(handler, "webHandler");
+            return this;
+        }
+
+        /**
+         * Runs on the application's Netty groups instead of the server's own: {@code boss} accepts
+         * connections, {@code worker} serves them and runs the sessions. The server never shuts
+         * them down.
+         */
+        public Builder eventLoopGroups(EventLoopGroup boss, EventLoopGroup worker) {
+            once(workerGroup, "eventLoopGroups");
+            this.bossGroup = Objects.requireNonNull(boss, "boss");
+            this.workerGroup = Objects.requireNonNull(worker, "worker");
+            return this;
+        }
+
+        /** Network threads the server makes for itself, 1 to 256; default the number of cores. */
+        public Builder ioThreads(int threads) {
+            once(ioThreads, "ioThreads");
+            this.ioThreads = range(threads, "ioThreads", 1, 256);
+            return this;
+        }
+
+        /** Where time is read; default the system clocks. */
+        public Builder timeSource(TimeSource source) {
+            once(timeSource, "timeSource");
+            this.timeSource = Objects.requireNonNull(source, "timeSource");
+            return this;
+        }
+
+        /** The longest {@link #stop()} waits for goodbyes to be written, 0 to 1 min; default 5 s. */
+        public Builder stopTimeout(Duration timeout) {
+            once(stopTimeout, "stopTimeout");
+            this.stopTimeout = range(timeout, "stopTimeout", Duration.ZERO, Duration.ofMinutes(1));
+            return this;
+        }
+
+        /**
+         * The message rate a connection may keep up (token bucket), default 20 per second with
+         * bursts of 60. Excess messages are dropped with {@code ERROR RATE_LIMITED}; a connection
+         * that keeps flooding is closed with 4003.
+         */
+        public Builder messageRate(int perSecond, int burst) {
+            once(messagesPerSecond, "messageRate");
+            this.messagesPerSecond = range(perSecond, "messageRate perSecond", 1, 1_000_000);
+            this.messageBurst = range(burst, "messageRate burst", 1, 1_000_000);
+            return this;
+        }
+
+        /**
+         * How many bytes may wait to be written to one connection before it counts as too slow and
+         * is closed with 4004, 64 KiB to 256 MiB; default 4 MiB.
+         */
+        public Builder maxOutboundBytes(int bytes) {
+            once(maxOutboundBytes, "maxOutboundBytes");
+            this.maxOutboundBytes = range(bytes, "maxOutboundBytes", 64 << 10, 256 << 20);
+            return this;
+        }
+
+        /**
+         * How fast one IP address may fail to join (wrong session code or PIN): {@code burst}
+         * failures at once, then one per {@code refill}; default 10, then one per 3 s. Past that
+         * its joins get {@code ERROR RATE_LIMITED} and close 4003.
+         */
+        public Builder failedJoinRate(int burst, Duration refill) {
+            once(failedJoinBurst, "failedJoinRate");
+            this.failedJoinBurst = range(burst, "failedJoinRate burst", 1, 1_000_000);
+            this.failedJoinRefill = range(refill, "failedJoinRate refill", Duration.ofMillis(1), Duration.ofHours(1));
+            return this;
+        }
+
+        /** Builds the server (stopped; see {@link #start()}). */
+        public LoudSyncServer build() {
+            return new LoudSyncServer(this);
+        }
+
+        ServerRuntime.Settings toSettings() {
+            return new ServerRuntime.Settings(
+                    bindAddress,
+                    port != null ? port : 8080,
+                    path != null ? path : "/",
+                    maxFrameBytes != null ? maxFrameBytes : 64 << 10,
+                    handshakeTimeout != null ? handshakeTimeout : Duration.ofSeconds(10),
+                    joinTimeout != null ? joinTimeout : SessionRegistry.DEFAULT_JOIN_TIMEOUT,
+                    maxConnections != null ? maxConnections : 20_000,
+                    maxConnectionsPerAddress != null ? maxConnectionsPerAddress : 64,
+                    allowedOrigins != null ? allowedOrigins : List.of(),
+                    webHandler,
+                    bossGroup,
+                    workerGroup,
+                    ioThreads != null ? ioThreads : Runtime.getRuntime().availableProcessors(),
+                    timeSource != null ? timeSource : TimeSource.system(),
+                    stopTimeout != null ? stopTimeout : Duration.ofSeconds(5),
+                    messagesPerSecond != null ? messagesPerSecond : 20,
+                    messageBurst != null ? messageBurst : 60,
+                    maxOutboundBytes != null ? maxOutboundBytes : 4 << 20,
+                    failedJoinBurst != null ? failedJoinBurst : 10,
+                    failedJoinRefill != null ? failedJoinRefill : Duration.ofSeconds(3));
+        }
+
+        private static void once(Object current, String property) {
+            if (current != null) {
+                throw new IllegalStateException(property + " was already set");
+            }
+        }
+
+        private static int range(int value, String property, int min, int max) {
+            if (value < min || value > max) {
+                throw new IllegalArgumentException(property + ": " + value + " (expected: " + min + "-" + max + ")");
+            }
+            return value;
+        }
+
+        private static Duration range(Duration value, String property, Duration min, Duration max) {
+            Objects.requireNonNull(value, property);
+            if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+                throw new IllegalArgumentException(property + ": " + value + " (expected: " + min + " to " + max + ")");
+            }
+            return value;
+        }
+    }
+}

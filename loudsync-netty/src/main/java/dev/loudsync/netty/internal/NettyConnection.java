@@ -1,0 +1,110 @@
+package dev.loudsync.netty.internal;
+
+import dev.loudsync.core.TimeSource;
+import dev.loudsync.core.protocol.CloseCode;
+import dev.loudsync.core.protocol.HostMessage;
+import dev.loudsync.core.transport.Connection;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+
+/**
+ * A WebSocket channel as the core sees it. Every write happens on the channel's event loop, in the
+ * order the calls were made; calls from another thread are queued there.
+ */
+final class NettyConnection implements Connection {
+
+    private final Channel channel;
+    private final WebSocketFrames frames;
+    private final TimeSource time;
+    private final String remoteAddress;
+    /** Event loop only: a write is waiting for this turn's flush. */
+    boolean flushPending;
+
+    NettyConnection(Channel channel, WebSocketFrames frames, TimeSource time) {
+        this.channel = channel;
+        this.frames = frames;
+        this.time = time;
+        this.remoteAddress = formatAddress(channel.remoteAddress());
+    }
+
+    Channel channel() {
+        return channel;
+    }
+
+    @Override
+    public void send(HostMessage message) {
+        if (!channel.isActive()) {
+            return;
+        }
+        writeFrame(frames.textFrame(message, time.currentTimeMillis(), channel.alloc()));
+    }
+
+    /** Writes a ready frame (ownership passes) on the event loop. */
+    void writeFrame(ByteBuf frame) {
+        EventLoop loop = channel.eventLoop();
+        if (loop.inEventLoop()) {
+            LoopWriter.of(loop).write(this, frame);
+        } else {
+            loop.execute(() -> LoopWriter.of(loop).write(this, frame));
+        }
+    }
+
+    @Override
+    public void close(CloseCode code) {
+        EventLoop loop = channel.eventLoop();
+        if (loop.inEventLoop()) {
+            closeNow(code);
+        } else {
+            loop.execute(() -> closeNow(code));
+        }
+    }
+
+    private void closeNow(CloseCode code) {
+        if (!channel.isActive()) {
+            return;
+        }
+        // Netty's protocol handler drops writes after a close frame and closes the channel when the
+        // peer answers, or after its force-close timeout.
+        channel.writeAndFlush(new CloseWebSocketFrame(code.code(), code.reason()));
+        if (code == CloseCode.SLOW_CONSUMER) {
+            // The peer is not reading: waiting for its answer would keep its backlog in memory.
+            channel.close();
+        }
+    }
+
+    @Override
+    public void sendKeepAlive() {
+        if (channel.isActive()) {
+            writeFrame(WebSocketFrames.PING.duplicate());
+        }
+    }
+
+    @Override
+    public String remoteAddress() {
+        return remoteAddress;
+    }
+
+    /** {@code 192.168.1.7:51234}, or {@code [fe80::1]:51234} for IPv6. */
+    static String formatAddress(SocketAddress address) {
+        if (address instanceof InetSocketAddress) {
+            InetSocketAddress a = (InetSocketAddress) address;
+            String host = a.getAddress() != null ? a.getAddress().getHostAddress() : a.getHostString();
+            if (a.getAddress() instanceof Inet6Address) {
+                host = "[" + host + "]";
+            }
+            return host + ":" + a.getPort();
+        }
+        return String.valueOf(address);
+    }
+
+    /** Closes the channel once everything written so far is flushed. */
+    void closeAfterFlush() {
+        channel.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+}

@@ -1,0 +1,65 @@
+package dev.loudsync.netty.internal;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+
+/** The pipeline of one connection, top to bottom. */
+final class ServerInitializer extends ChannelInitializer<Channel> {
+
+    /** Bytes allowed for the request line, and for all headers together. */
+    static final int MAX_INITIAL_LINE = 4096;
+    static final int MAX_HEADERS = 8192;
+
+    private final ServerContext server;
+    private final ChannelGroup channels;
+    private final WebSocketServerProtocolConfig webSocket;
+
+    ServerInitializer(ServerContext server, ChannelGroup channels) {
+        this.server = server;
+        this.channels = channels;
+        ServerRuntime.Settings s = server.settings();
+        this.webSocket = WebSocketServerProtocolConfig.newBuilder()
+                .websocketPath(s.path())
+                .checkStartsWith(true) // the router already matched the path, query strings included
+                .handshakeTimeoutMillis(s.handshakeTimeout().toMillis())
+                .forceCloseTimeoutMillis(2_000)
+                .handleCloseFrames(true)
+                .sendCloseFrame(null) // LoudSync sends its own close frames: exactly one per close
+                .dropPongFrames(false) // pongs are signs of life
+                .decoderConfig(WebSocketDecoderConfig.newBuilder()
+                        .maxFramePayloadLength(s.maxFrameBytes())
+                        .allowExtensions(false)
+                        .withUTF8Validator(true)
+                        .closeOnProtocolViolation(true)
+                        .build())
+                .build();
+    }
+
+    @Override
+    protected void initChannel(Channel ch) {
+        String ip = JoinGuard.ipOf(NettyConnection.formatAddress(ch.remoteAddress()));
+        if (!server.limits().tryAcquire(ip)) {
+            ch.close();
+            return;
+        }
+        ch.closeFuture().addListener(f -> server.limits().release(ip));
+        channels.add(ch);
+        ServerRuntime.Settings s = server.settings();
+        ChannelPipeline p = ch.pipeline();
+        p.addLast(new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADERS, 8192));
+        p.addLast(new HttpGate(s.handshakeTimeout().toNanos()));
+        p.addLast(new HttpObjectAggregator(1024));
+        p.addLast(new HttpRouter(s.path(), server.origins(), s.webHandler(), false));
+        p.addLast(new WebSocketServerProtocolHandler(webSocket));
+        p.addLast(new WebSocketFrameAggregator(s.maxFrameBytes()));
+        p.addLast(new SessionBridge(server));
+    }
+}

@@ -1,0 +1,248 @@
+package dev.loudsync.netty.internal;
+
+import dev.loudsync.core.Session;
+import dev.loudsync.core.SessionConfig;
+import dev.loudsync.core.SessionRegistry;
+import dev.loudsync.core.TimeSource;
+import dev.loudsync.core.protocol.CloseCode;
+import dev.loudsync.netty.WebHandler;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine behind {@code LoudSyncServer}: its threads, sockets, sessions and lifecycle.
+ *
+ * <p>States go NEW → STARTING → STARTED → STOPPING → STOPPED (or NEW → STOPPED, or STARTING →
+ * STOPPED when binding fails). Transitions happen under {@link #lock}; the slow parts run on
+ * futures.
+ */
+public final class ServerRuntime {
+
+    private static final Logger log = LoggerFactory.getLogger(ServerRuntime.class);
+
+    /** The builder's values, with defaults filled in. */
+    public record Settings(InetAddress bindAddress, int port, String path, int maxFrameBytes,
+            Duration handshakeTimeout, Duration joinTimeout, int maxConnections, int maxConnectionsPerAddress,
+            List<String> allowedOrigins, WebHandler webHandler, EventLoopGroup bossGroup,
+            EventLoopGroup workerGroup, int ioThreads, TimeSource timeSource, Duration stopTimeout,
+            int messagesPerSecond, int messageBurst, int maxOutboundBytes, int failedJoinBurst,
+            Duration failedJoinRefill) {
+    }
+
+    private enum State { NEW, STARTING, STARTED, STOPPING, STOPPED }
+
+    private final Settings settings;
+    private final EventLoopGroup boss;
+    private final EventLoopGroup worker;
+    private final boolean ownsGroups;
+    private final SessionRegistry registry;
+    private final ServerContext context;
+    private final ChannelGroup channels;
+    private final Object lock = new Object();
+    private State state = State.NEW;
+    private final CompletableFuture<Void> started = new CompletableFuture<>();
+    private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+    private Channel serverChannel;
+
+    public ServerRuntime(Settings settings) {
+        this.settings = settings;
+        if (settings.workerGroup() != null) {
+            this.boss = settings.bossGroup();
+            this.worker = settings.workerGroup();
+            this.ownsGroups = false;
+        } else {
+            // One group accepts and serves: threads start lazily, on first use.
+            this.worker = new MultiThreadIoEventLoopGroup(settings.ioThreads(),
+                    new DefaultThreadFactory("loudsync-io"), NioIoHandler.newFactory());
+            this.boss = worker;
+            this.ownsGroups = true;
+        }
+        MessageCodec codec = new MessageCodec(settings.maxFrameBytes());
+        WebSocketFrames frames = new WebSocketFrames(codec);
+        JoinGuard joinGuard = new JoinGuard(settings.timeSource(), settings.failedJoinBurst(),
+                settings.failedJoinRefill());
+        this.registry = SessionRegistry.builder()
+                .timeSource(settings.timeSource())
+                .executors(() -> new EventLoopExecutor(worker.next()))
+                .broadcaster(new FrameBroadcaster(frames, settings.timeSource(), ByteBufAllocator.DEFAULT))
+                .joinTimeout(settings.joinTimeout())
+                .onJoinRefused((address, code) -> joinGuard.refused(JoinGuard.ipOf(address), code))
+                .build();
+        this.context = new ServerContext(registry, settings.timeSource(), codec, frames, joinGuard,
+                new ConnectionLimits(settings.maxConnections(), settings.maxConnectionsPerAddress()),
+                new OriginPolicy(settings.allowedOrigins()), settings);
+        this.channels = new DefaultChannelGroup("loudsync", worker.next());
+    }
+
+    public SessionRegistry registry() {
+        return registry;
+    }
+
+    public Session openSession(SessionConfig config) {
+        synchronized (lock) {
+            if (state == State.STOPPING || state == State.STOPPED) {
+                throw new IllegalStateException("server is " + state.name().toLowerCase());
+            }
+            return registry.open(config);
+        }
+    }
+
+    public InetSocketAddress localAddress() {
+        synchronized (lock) {
+            if (state != State.STARTED) {
+                throw new IllegalStateException("server is " + state.name().toLowerCase() + " (expected: started)");
+            }
+            return (InetSocketAddress) serverChannel.localAddress();
+        }
+    }
+
+    public CompletableFuture<Void> start() {
+        synchronized (lock) {
+            if (state == State.STOPPING || state == State.STOPPED) {
+                if (!started.isDone()) {
+                    started.completeExceptionally(new IllegalStateException("server was stopped"));
+                }
+                return started;
+            }
+            if (state != State.NEW) {
+                return started;
+            }
+            state = State.STARTING;
+        }
+        int high = settings.maxOutboundBytes();
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(boss, worker)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(high / 2, high))
+                .childHandler(new ServerInitializer(context, channels));
+        InetSocketAddress address = settings.bindAddress() != null
+                ? new InetSocketAddress(settings.bindAddress(), settings.port())
+                : new InetSocketAddress(settings.port());
+        ChannelFuture bind;
+        try {
+            bind = bootstrap.bind(address);
+        } catch (RuntimeException e) {
+            failStart(e);
+            return started;
+        }
+        bind.addListener(f -> {
+            if (f.isSuccess()) {
+                boolean stopRequested;
+                synchronized (lock) {
+                    serverChannel = bind.channel();
+                    stopRequested = state != State.STARTING;
+                    if (!stopRequested) {
+                        state = State.STARTED;
+                    }
+                }
+                log.debug("Listening on {}", bind.channel().localAddress());
+                started.complete(null);
+                if (stopRequested) {
+                    doStop();
+                }
+            } else {
+                failStart(f.cause());
+            }
+        });
+        return started;
+    }
+
+    private void failStart(Throwable cause) {
+        synchronized (lock) {
+            state = State.STOPPED;
+        }
+        started.completeExceptionally(cause);
+        releaseThreads().whenComplete((v, e) -> stopped.complete(null));
+    }
+
+    public CompletableFuture<Void> stop() {
+        boolean now;
+        synchronized (lock) {
+            switch (state) {
+                case NEW:
+                    state = State.STOPPED;
+                    registry.closeAll();
+                    releaseThreads().whenComplete((v, e) -> stopped.complete(null));
+                    return stopped;
+                case STARTING:
+                    state = State.STOPPING; // the bind listener finishes the stop
+                    return stopped;
+                case STARTED:
+                    state = State.STOPPING;
+                    now = true;
+                    break;
+                default:
+                    return stopped;
+            }
+        }
+        if (now) {
+            doStop();
+        }
+        return stopped;
+    }
+
+    private void doStop() {
+        serverChannel.close();
+        registry.closeAll().whenComplete((v, e) -> {
+            // Guests that had not joined yet are told the server goes away.
+            for (Channel ch : channels) {
+                SessionBridge bridge = ch.pipeline().get(SessionBridge.class);
+                NettyConnection c = bridge != null ? bridge.connection() : null;
+                if (c != null) {
+                    c.close(CloseCode.GOING_AWAY);
+                } else {
+                    ch.close();
+                }
+            }
+            channels.newCloseFuture().addListener(f -> finishStop());
+            worker.next().schedule(() -> {
+                if (!channels.isEmpty()) {
+                    log.debug("Closing {} connections that did not finish closing in time", channels.size());
+                    channels.close();
+                }
+            }, settings.stopTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        });
+    }
+
+    private void finishStop() {
+        synchronized (lock) {
+            if (state == State.STOPPED) {
+                return;
+            }
+            state = State.STOPPED;
+        }
+        releaseThreads().whenComplete((v, e) -> stopped.complete(null));
+    }
+
+    private CompletableFuture<Void> releaseThreads() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (!ownsGroups) {
+            done.complete(null);
+            return done;
+        }
+        worker.shutdownGracefully(0, 1, TimeUnit.SECONDS).addListener(f -> done.complete(null));
+        return done;
+    }
+}

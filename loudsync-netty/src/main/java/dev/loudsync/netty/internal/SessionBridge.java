@@ -1,0 +1,148 @@
+package dev.loudsync.netty.internal;
+
+import dev.loudsync.core.TimeSource;
+import dev.loudsync.core.protocol.CloseCode;
+import dev.loudsync.core.protocol.ErrorCode;
+import dev.loudsync.core.protocol.GuestMessage;
+import dev.loudsync.core.protocol.HostMessage;
+import dev.loudsync.core.transport.ConnectionHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.util.ReferenceCountUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The last handler: turns WebSocket frames into the core's connection events. It decodes text
+ * frames, enforces the message rate limit and the failed-join limit, refuses binary frames (1003),
+ * reports pong frames as signs of life, a full outbound buffer as a slow consumer, and the channel's
+ * end as a close.
+ */
+final class SessionBridge extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(SessionBridge.class);
+    private static final long RATE_LIMITED_NOTICE_NANOS = 1_000_000_000L;
+    private static final long FLOOD_WINDOW_NANOS = 10_000_000_000L;
+
+    private final ServerContext server;
+    private NettyConnection connection;
+    private ConnectionHandler handler;
+    private TokenBucket rate;
+    private long lastNoticeNanos;
+    private long floodWindowStart;
+    private int droppedInWindow;
+
+    SessionBridge(ServerContext server) {
+        this.server = server;
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
+            ctx.pipeline().remove(HttpGate.class);
+            ctx.pipeline().remove(HttpRouter.class);
+            TimeSource time = server.time();
+            connection = new NettyConnection(ctx.channel(), server.frames(), time);
+            rate = new TokenBucket(server.messagesPerSecond(), server.messageBurst(), time.nanoTime());
+            handler = server.registry().accept(connection);
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof WebSocketFrame) || handler == null) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        try {
+            if (msg instanceof TextWebSocketFrame) {
+                onText((TextWebSocketFrame) msg);
+            } else if (msg instanceof PongWebSocketFrame) {
+                handler.onSignOfLife();
+            } else if (msg instanceof BinaryWebSocketFrame) {
+                connection.close(CloseCode.UNSUPPORTED_DATA);
+            }
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void onText(TextWebSocketFrame frame) {
+        long now = server.time().nanoTime();
+        if (!rate.tryTake(now)) {
+            rateLimited(now);
+            return;
+        }
+        MessageCodec.Decoded decoded = server.codec().decode(frame.content());
+        if (!decoded.isValid()) {
+            handler.onInvalidMessage(decoded.type(), decoded.detail());
+            return;
+        }
+        GuestMessage message = decoded.message();
+        if (message instanceof GuestMessage.Join
+                && !server.joinGuard().allows(JoinGuard.ipOf(connection.remoteAddress()))) {
+            connection.send(new HostMessage.Error(ErrorCode.RATE_LIMITED,
+                    "Too many failed joins from this address; try again later"));
+            connection.close(CloseCode.RATE_LIMITED);
+            return;
+        }
+        handler.onMessage(message);
+    }
+
+    private void rateLimited(long now) {
+        if (now - floodWindowStart > FLOOD_WINDOW_NANOS) {
+            floodWindowStart = now;
+            droppedInWindow = 0;
+        }
+        if (++droppedInWindow > server.messageBurst()) {
+            log.debug("Closing {}: kept flooding", connection.remoteAddress());
+            connection.send(new HostMessage.Error(ErrorCode.RATE_LIMITED, "Too many messages"));
+            connection.close(CloseCode.RATE_LIMITED);
+            return;
+        }
+        if (now - lastNoticeNanos >= RATE_LIMITED_NOTICE_NANOS || droppedInWindow == 1) {
+            lastNoticeNanos = now;
+            connection.send(new HostMessage.Error(ErrorCode.RATE_LIMITED, "Too many messages; message dropped"));
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (handler != null && !ctx.channel().isWritable()) {
+            handler.onSlowConsumer();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (handler != null) {
+            handler.onClosed();
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof TooLongFrameException && connection != null) {
+            // a fragmented message over the limit (single frames are caught by the decoder)
+            connection.close(CloseCode.MESSAGE_TOO_BIG);
+            return;
+        }
+        // Peers cause these (resets, protocol violations the decoder already answered): not our error.
+        log.debug("Closing {} after {}", ctx.channel().remoteAddress(), cause.toString());
+        ctx.close();
+    }
+
+    /** Used by the server when it stops: connections that never joined are told it is going away. */
+    NettyConnection connection() {
+        return connection;
+    }
+}

@@ -1,0 +1,162 @@
+package dev.loudsync.netty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A guest on the JDK's own WebSocket client: an implementation independent of LoudSync and Netty.
+ * Collects every text message as a JSON tree; host PINGs are answered with PONG and kept out of the
+ * queue unless asked for.
+ */
+final class JdkGuest implements WebSocket.Listener, AutoCloseable {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient CLIENT = HttpClient.newHttpClient();
+
+    private final BlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
+    private final List<JsonNode> pings = new ArrayList<>();
+    private final StringBuilder partial = new StringBuilder();
+    private final CompletableFuture<int[]> closed = new CompletableFuture<>();
+    private volatile String closeReason;
+    private WebSocket socket;
+
+    static JdkGuest connect(URI uri) {
+        return connect(uri, null);
+    }
+
+    static JdkGuest connect(URI uri, String origin) {
+        JdkGuest g = new JdkGuest();
+        WebSocket.Builder b = CLIENT.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+        if (origin != null) {
+            b.header("Origin", origin);
+        }
+        g.socket = b.buildAsync(uri, g).orTimeout(10, TimeUnit.SECONDS).join();
+        return g;
+    }
+
+    /** Connects and joins; returns after WELCOME and MEMBER_LIST arrived (left in the queue). */
+    static JdkGuest join(URI uri, String sessionId, String deviceId) {
+        JdkGuest g = connect(uri);
+        g.send("{\"type\":\"JOIN\",\"timestamp\":1,\"payload\":{\"sessionId\":\"" + sessionId + "\",\"deviceId\":\""
+                + deviceId + "\",\"deviceName\":\"Guest " + deviceId + "\",\"version\":\"1.0.0\"}}");
+        return g;
+    }
+
+    void send(String text) {
+        socket.sendText(text, true).orTimeout(10, TimeUnit.SECONDS).join();
+    }
+
+    void sendBinary(byte[] bytes) {
+        socket.sendBinary(ByteBuffer.wrap(bytes), true).orTimeout(10, TimeUnit.SECONDS).join();
+    }
+
+    /** The next message, waiting up to 10 s. */
+    JsonNode next() {
+        try {
+            JsonNode m = messages.poll(10, TimeUnit.SECONDS);
+            if (m == null) {
+                fail("no message within 10 s (closed: %s)", closed.isDone() ? closeCode() : "no");
+            }
+            return m;
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The next message, which must have {@code type}. */
+    JsonNode next(String type) {
+        JsonNode m = next();
+        assertThat(m.path("type").asText()).as("type of %s", m).isEqualTo(type);
+        return m;
+    }
+
+    /** Skips messages until one of {@code type} arrives. */
+    JsonNode nextOf(String type) {
+        while (true) {
+            JsonNode m = next();
+            if (m.path("type").asText().equals(type)) {
+                return m;
+            }
+        }
+    }
+
+    /** Whether a message is waiting. */
+    boolean hasMessage() {
+        return !messages.isEmpty();
+    }
+
+    /** The close code, waiting up to 10 s for the close. */
+    int closeCode() {
+        return closed.orTimeout(10, TimeUnit.SECONDS).join()[0];
+    }
+
+    String closeReason() {
+        closeCode();
+        return closeReason;
+    }
+
+    boolean isClosed() {
+        return closed.isDone();
+    }
+
+    synchronized List<JsonNode> pings() {
+        return List.copyOf(pings);
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+        partial.append(data);
+        if (last) {
+            String text = partial.toString();
+            partial.setLength(0);
+            try {
+                JsonNode node = JSON.readTree(text);
+                if ("PING".equals(node.path("type").asText())) {
+                    synchronized (this) {
+                        pings.add(node);
+                    }
+                    webSocket.sendText("{\"type\":\"PONG\",\"payload\":{\"pingTimestamp\":"
+                            + node.path("timestamp").asLong() + "}}", true);
+                } else {
+                    messages.add(node);
+                }
+            } catch (Exception e) {
+                messages.add(JSON.createObjectNode().put("type", "UNPARSEABLE").put("text", text));
+            }
+        }
+        webSocket.request(1);
+        return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+        closeReason = reason;
+        closed.complete(new int[] {statusCode});
+        return null;
+    }
+
+    @Override
+    public void onError(WebSocket webSocket, Throwable error) {
+        closed.complete(new int[] {1006});
+    }
+
+    @Override
+    public void close() {
+        socket.abort();
+    }
+}
