@@ -6,18 +6,21 @@ import dev.loudsync.core.protocol.HostMessage;
 import dev.loudsync.core.transport.Connection;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A WebSocket channel as the core sees it. Every write happens on the channel's event loop, in the
  * order the calls were made; calls from another thread are queued there.
  */
 final class NettyConnection implements Connection {
+
+    /** How long a peer has to answer our close frame before the socket is closed anyway. */
+    static final long CLOSE_REPLY_TIMEOUT_MILLIS = 1_000;
 
     private final Channel channel;
     private final WebSocketFrames frames;
@@ -70,8 +73,14 @@ final class NettyConnection implements Connection {
             return;
         }
         // Netty's protocol handler drops writes after a close frame and closes the channel when the
-        // peer answers, or after its force-close timeout.
-        channel.writeAndFlush(new CloseWebSocketFrame(code.code(), code.reason()));
+        // peer answers with its own close frame. A peer that never answers is cut off shortly after.
+        channel.writeAndFlush(new CloseWebSocketFrame(code.code(), code.reason())).addListener(f -> {
+            if (channel.isActive()) {
+                channel.eventLoop().schedule(() -> {
+                    channel.close();
+                }, CLOSE_REPLY_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+            }
+        });
         if (code == CloseCode.SLOW_CONSUMER) {
             // The peer is not reading: waiting for its answer would keep its backlog in memory.
             channel.close();
@@ -101,10 +110,5 @@ final class NettyConnection implements Connection {
             return host + ":" + a.getPort();
         }
         return String.valueOf(address);
-    }
-
-    /** Closes the channel once everything written so far is flushed. */
-    void closeAfterFlush() {
-        channel.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 }
