@@ -37,7 +37,23 @@ final class RawClient implements AutoCloseable {
     private final DataInputStream in;
 
     RawClient(int port) throws IOException {
+        this(port, null);
+    }
+
+    /** Connects from {@code local} (for example 127.0.0.2, to be another address on loopback). */
+    RawClient(int port, InetSocketAddress local) throws IOException {
+        this(port, local, 0);
+    }
+
+    /** ... with a small receive buffer, for a client that stops reading. */
+    RawClient(int port, InetSocketAddress local, int receiveBuffer) throws IOException {
         socket = new Socket();
+        if (receiveBuffer > 0) {
+            socket.setReceiveBufferSize(receiveBuffer);
+        }
+        if (local != null) {
+            socket.bind(local);
+        }
         socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
         socket.setSoTimeout(10_000);
         out = socket.getOutputStream();

@@ -1,0 +1,141 @@
+package dev.loudsync.netty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.loudsync.core.Session;
+import dev.loudsync.core.SessionConfig;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Start, stop and close: futures, idempotence, the port, the threads, and goodbyes to guests. */
+class LifecycleTest {
+
+    private static LoudSyncServer.Builder local() {
+        return LoudSyncServer.builder().bindAddress("127.0.0.1").port(0).ioThreads(2);
+    }
+
+    private static SessionConfig party() {
+        return SessionConfig.builder().sessionId("ABC123").host("host-1", "Host").build();
+    }
+
+    @Test
+    void stop_sendsSessionClosedToEveryMember_closes1000_tellsUnjoinedGuestsGoingAway_andReleasesThePort()
+            throws Exception {
+        LoudSyncServer server = local().build();
+        server.openSession(party());
+        server.start().join();
+        int port = server.port();
+        URI uri = URI.create("ws://127.0.0.1:" + port + "/");
+        JdkGuest a = JdkGuest.join(uri, "ABC123", "a");
+        JdkGuest b = JdkGuest.join(uri, "ABC123", "b");
+        JdkGuest early = JdkGuest.connect(uri);
+        a.nextOf("MEMBER_JOINED");
+        b.nextOf("MEMBER_LIST");
+
+        server.stop().get(10, TimeUnit.SECONDS);
+
+        for (JdkGuest g : new JdkGuest[] {a, b}) {
+            JsonNode closed = g.next("SESSION_CLOSED");
+            assertThat(closed.path("payload").path("reason").asText()).isEqualTo("Host closed session");
+            assertThat(g.closeCode()).isEqualTo(1000);
+        }
+        assertThat(early.closeCode()).isEqualTo(1001);
+        try (ServerSocket again = new ServerSocket(port, 50, InetAddress.getByName("127.0.0.1"))) {
+            assertThat(again.getLocalPort()).isEqualTo(port);
+        }
+        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(
+                t -> t.getName().startsWith("loudsync-io") && t.isAlive());
+        assertThat(server.sessions()).isEmpty();
+    }
+
+    @Test
+    void startTwice_returnsTheSameFuture_andStopTwiceToo() {
+        LoudSyncServer server = local().build();
+        CompletableFuture<Void> first = server.start();
+        assertThat(server.start()).isSameAs(first);
+        first.join();
+        CompletableFuture<Void> stop = server.stop();
+        assertThat(server.stop()).isSameAs(stop);
+        stop.join();
+        server.close();
+    }
+
+    @Test
+    void stopBeforeStart_isFine_andAStoppedServerCannotStart() {
+        LoudSyncServer server = local().build();
+        server.stop().join();
+        assertThatThrownBy(() -> server.start().join()).isInstanceOf(CompletionException.class)
+                .hasCauseInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> server.openSession(party())).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void stoppingWhileStarting_endsStopped() {
+        LoudSyncServer server = local().build();
+        CompletableFuture<Void> start = server.start();
+        CompletableFuture<Void> stop = server.stop();
+        stop.join();
+        assertThat(start).isDone();
+        assertThatThrownBy(server::localAddress).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void aPortInUse_failsTheStartFuture_andReleasesTheThreads() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            LoudSyncServer server = LoudSyncServer.builder().bindAddress("127.0.0.1").port(taken.getLocalPort())
+                    .build();
+            assertThatThrownBy(() -> server.start().join()).isInstanceOf(CompletionException.class);
+            server.stop().get(10, TimeUnit.SECONDS);
+            assertThatThrownBy(server::port).isInstanceOf(IllegalStateException.class);
+        }
+    }
+
+    @Test
+    void localAddress_beforeStart_isACallerMistake_andAfterStartHasTheRealPort() {
+        try (LoudSyncServer server = local().build()) {
+            assertThatThrownBy(server::localAddress).isInstanceOf(IllegalStateException.class);
+            server.start().join();
+            assertThat(server.port()).isPositive();
+            assertThat(server.localAddress().getAddress().getHostAddress()).isEqualTo("127.0.0.1");
+        }
+    }
+
+    @Test
+    void theApplicationsOwnEventLoops_areUsed_andNotShutDown() {
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        try {
+            LoudSyncServer server = LoudSyncServer.builder().bindAddress("127.0.0.1").port(0)
+                    .eventLoopGroups(group, group).build();
+            Session s = server.openSession(party());
+            server.start().join();
+            try (JdkGuest g = JdkGuest.join(URI.create("ws://127.0.0.1:" + server.port() + "/"), "ABC123", "a")) {
+                g.next("WELCOME");
+                assertThat(s.members()).hasSize(2);
+            }
+            server.close();
+            server.close();
+            assertThat(group.isShuttingDown()).isFalse();
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    @Test
+    void builderMistakes_failAtOnce() {
+        assertThatThrownBy(() -> LoudSyncServer.builder().port(70_000)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("port: 70000 (expected: 0-65535)");
+        assertThatThrownBy(() -> LoudSyncServer.builder().path("ws")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> LoudSyncServer.builder().port(1).port(2)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> LoudSyncServer.builder().maxFrameBytes(10)).isInstanceOf(IllegalArgumentException.class);
+    }
+}
