@@ -37,7 +37,7 @@ import java.util.concurrent.CompletableFuture;
  * idempotent; a stopped server cannot start again. {@link #close()} stops and waits.
  *
  * <h2>Threads</h2>
- * The server makes one group of network threads (daemon-free, named {@code loudsync-io-N}) unless
+ * The server makes one group of network threads (named {@code loudsync-io-N}, started on first use) unless
  * it is given the application's own groups with {@link Builder#eventLoopGroups}, which it then
  * never shuts down. Each session runs on one of those threads. Nothing here blocks a network thread.
  */
