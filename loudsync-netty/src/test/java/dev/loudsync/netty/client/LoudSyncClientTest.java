@@ -12,6 +12,7 @@ import dev.loudsync.core.SessionListener;
 import dev.loudsync.core.TimeSource;
 import dev.loudsync.core.protocol.HostMessage;
 import dev.loudsync.netty.LoudSyncServer;
+import dev.loudsync.netty.testing.TcpProxy;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;

@@ -334,7 +334,7 @@ class MessageCodecTest {
         @ParameterizedTest
         @ValueSource(strings = {"{", "{\"type\"", "{\"type\":", "{\"type\":\"PI", "}", "]", "x", "nul",
             "{'type':'PING'}", "{type:\"PING\"}", "/*c*/{\"type\":\"PING\"}", "// c\n{\"type\":\"PING\"}",
-            "# c\n{\"type\":\"PING\"}", "{,\"type\":\"PING\"}", "{\"type\" \"PING\"}", "{\"type\":\"PING\"\"a\":1}",
+            "# c\n{\"type\":\"PING\"}", "{,\"type\":\"PING\"}", "{\"type\" \"PING\"}",
             "{\"a\":NaN,\"type\":\"PING\"}", "{\"a\":01,\"type\":\"PING\"}", "{\"a\":+1,\"type\":\"PING\"}",
             "{\"a\":.5,\"type\":\"PING\"}", "{\"a\":5.,\"type\":\"PING\"}", "{\"a\":[1,],\"type\":\"PING\"}",
             "{\"a\":[,1],\"type\":\"PING\"}", "{\"a\":\"x\ty\",\"type\":\"PING\"}", "{\"a\":\"\\x\",\"type\":\"PING\"}",
@@ -350,7 +350,8 @@ class MessageCodecTest {
             "{\"type\":\"PING\",\"a\":NaN}", "{\"type\":\"PING\",\"a\":'x'}", "{\"type\":\"PING\",a:1}",
             "{\"type\":\"PING\"/* c */}", "{\"type\":\"PING\",\"payload\":{\"a\":}}",
             "{\"type\":\"PING\",\"payload\":{\"a\":[1,2}}", "{\"type\":\"PING\",\"a\":\"\\u00\"}",
-            "{\"type\":\"PING\",\"a\":\"tab\there\"}", "{\"type\":\"PING\",\"a\":1.}"})
+            "{\"type\":\"PING\",\"a\":\"tab\there\"}", "{\"type\":\"PING\",\"a\":1.}",
+            "{\"type\":\"PING\"\"a\":1}", "{\"type\":\"PING\",\"a\":\"\n\"}"})
         void malformedAfterTheTypeWasRead(String json) {
             assertInvalid(json, "PING", MessageCodec.MALFORMED);
         }

@@ -1,4 +1,4 @@
-package dev.loudsync.netty.client;
+package dev.loudsync.netty.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,22 +12,22 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A loopback TCP proxy whose connections a test can cut abruptly, as a Wi-Fi drop would. */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
 
     private final ServerSocket server;
     private final int targetPort;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
-    final AtomicInteger accepted = new AtomicInteger();
+    public final AtomicInteger accepted = new AtomicInteger();
 
-    TcpProxy(int targetPort) throws IOException {
+    public TcpProxy(int targetPort) throws IOException {
         this.targetPort = targetPort;
-        this.server = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
+        this.server = new ServerSocket(0, 1024, InetAddress.getByName("127.0.0.1"));
         Thread acceptor = new Thread(this::acceptLoop, "proxy-accept");
         acceptor.setDaemon(true);
         acceptor.start();
     }
 
-    int port() {
+    public int port() {
         return server.getLocalPort();
     }
 
@@ -69,7 +69,7 @@ final class TcpProxy implements AutoCloseable {
     }
 
     /** Resets every connection through the proxy (SO_LINGER 0: no FIN, an RST). */
-    void cutAll() {
+    public void cutAll() {
         for (Socket s : sockets) {
             try {
                 s.setSoLinger(true, 0);
