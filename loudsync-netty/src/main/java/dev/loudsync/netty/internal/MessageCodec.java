@@ -17,6 +17,7 @@ import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.util.ByteBufferBackedInputStream;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
 import dev.loudsync.core.Member;
 import dev.loudsync.core.protocol.ApplicationMessage;
@@ -25,7 +26,6 @@ import dev.loudsync.core.protocol.HostMessage;
 import dev.loudsync.core.protocol.MessageTypes;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufInputStream;
 import io.netty.buffer.ByteBufOutputStream;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.UnpooledByteBufAllocator;
@@ -33,6 +33,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.math.BigDecimal;
+import java.nio.ByteBuffer;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -62,11 +63,11 @@ import org.slf4j.LoggerFactory;
  * truncated field name of the input). The rules:
  *
  * <ul>
- *   <li><b>Well-formed:</b> the bytes are strict UTF-8 (checked with {@link ByteBufUtil#isText},
- *       which refuses overlong forms, encoded surrogates and code points above U+10FFFF; a byte order
- *       mark and UTF-16/32 are refused) holding exactly one JSON object, optionally surrounded by JSON
- *       whitespace. Strict RFC 8259: no comments, single quotes, unquoted names, {@code NaN},
- *       leading zeros, trailing commas or unescaped control characters.</li>
+ *   <li><b>Well-formed:</b> the bytes are strict UTF-8 (see {@link Utf8}: no overlong forms,
+ *       encoded surrogates or code points above U+10FFFF; a byte order mark and UTF-16/32 are
+ *       refused) holding exactly one JSON object, optionally surrounded by JSON whitespace. Strict
+ *       RFC 8259: no comments, single quotes, unquoted names, {@code NaN}, leading zeros, trailing
+ *       commas or unescaped control characters.</li>
  *   <li><b>Duplicate names</b> are refused in every object at any depth, including in fields that
  *       are otherwise ignored.</li>
  *   <li><b>Depth:</b> the number of objects and arrays enclosing the innermost value, the envelope
@@ -112,9 +113,9 @@ import org.slf4j.LoggerFactory;
  * (also for a host-only type and for a malformed frame whose type came before the error), else
  * null; it is never a string that is not a valid type.
  *
- * <p>The decoder reads straight from the buffer (from its backing array, or through a
- * {@link ByteBufInputStream} over a {@linkplain ByteBuf#duplicate() duplicate}) and leaves the
- * buffer's indices and reference count untouched. {@code JOIN}, {@code LEAVE}, {@code HEARTBEAT},
+ * <p>The decoder reads straight from the buffer, without copying: from its backing array, or from
+ * its {@linkplain ByteBuf#nioBuffer(int, int) NIO view} (only a composite of several parts is
+ * copied once). It leaves the buffer's indices and reference count untouched. {@code JOIN}, {@code LEAVE}, {@code HEARTBEAT},
  * {@code PING} and {@code PONG} are read with the streaming parser, without building a tree.
  *
  * <h2>Encoding</h2>
@@ -258,15 +259,34 @@ public final class MessageCodec {
         Objects.requireNonNull(utf8Json, "utf8Json");
         int start = utf8Json.readerIndex();
         int length = utf8Json.readableBytes();
-        String pre = precheck(utf8Json, start, length);
+        if (length == 0) {
+            return Decoded.invalid(null, EMPTY);
+        }
+        // One view of the bytes, read with absolute indices: no per-byte calls on the ByteBuf (cheap
+        // with any leak detection level) and the caller's indices stay untouched.
+        byte[] array = null;
+        int offset = 0;
+        ByteBuffer view;
+        if (utf8Json.hasArray()) {
+            array = utf8Json.array();
+            offset = utf8Json.arrayOffset() + start;
+            view = ByteBuffer.wrap(array, offset, length);
+        } else if (utf8Json.nioBufferCount() == 1) {
+            view = utf8Json.nioBuffer(start, length);
+        } else {
+            // A composite of several parts (an aggregated fragmented frame): one copy.
+            array = ByteBufUtil.getBytes(utf8Json, start, length);
+            view = ByteBuffer.wrap(array);
+        }
+        String pre = precheck(view);
         if (pre != null) {
             return Decoded.invalid(null, pre);
         }
         Reader reader = new Reader();
         try {
-            JsonParser parser = utf8Json.hasArray()
-                    ? factory.createParser(utf8Json.array(), utf8Json.arrayOffset() + start, length)
-                    : factory.createParser((InputStream) new ByteBufInputStream(utf8Json.duplicate(), false));
+            JsonParser parser = array != null
+                    ? factory.createParser(array, offset, length)
+                    : factory.createParser((InputStream) new ByteBufferBackedInputStream(view));
             try (parser) {
                 return reader.read(parser);
             }
@@ -286,31 +306,34 @@ public final class MessageCodec {
     }
 
     /**
-     * Checks the bytes before Jackson sees them: not empty, strict UTF-8, and a start that makes
-     * Jackson's encoding detection pick UTF-8 (no BOM, no NUL byte among the first four bytes).
+     * Checks the bytes before Jackson sees them: not only whitespace, strict UTF-8, and an ASCII
+     * start without NUL bytes (what Jackson would take for UTF-16/32 if charset detection were on;
+     * it is off, this keeps the codec independent of that).
      */
-    private static String precheck(ByteBuf buf, int start, int length) {
-        int firstNonSpace = -1;
-        for (int i = 0; i < length; i++) {
-            byte b = buf.getByte(start + i);
+    private static String precheck(ByteBuffer bytes) {
+        int start = bytes.position();
+        int end = bytes.limit();
+        int i = start;
+        while (i < end) {
+            byte b = bytes.get(i);
             if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
-                firstNonSpace = i;
                 break;
             }
+            i++;
         }
-        if (firstNonSpace < 0) {
+        if (i == end) {
             return EMPTY;
         }
-        if (!ByteBufUtil.isText(buf, start, length, StandardCharsets.UTF_8)) {
+        if (!Utf8.isValid(bytes)) {
             return INVALID_UTF8;
         }
-        // A JSON text starts with an ASCII character. NUL is never valid outside a string escape, and
-        // Jackson reads NULs among the first four bytes as a sign of UTF-16/UTF-32.
-        if ((buf.getByte(start) & 0x80) != 0) {
+        // A JSON text starts with an ASCII character (a byte order mark is refused), and NUL is
+        // never valid outside a string escape.
+        if ((bytes.get(start) & 0x80) != 0) {
             return MALFORMED;
         }
-        for (int i = 0, n = Math.min(4, length); i < n; i++) {
-            if (buf.getByte(start + i) == 0) {
+        for (int k = start, n = Math.min(end, start + 4); k < n; k++) {
+            if (bytes.get(k) == 0) {
                 return MALFORMED;
             }
         }

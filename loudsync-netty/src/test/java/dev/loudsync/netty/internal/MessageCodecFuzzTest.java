@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * throws, returns either a message or a short, safe detail, agrees between buffer kinds, and accepts
  * nothing that a strict JSON parser rejects.
  *
- * <p>One test uses fixed seeds (reproducible), one a new seed per run (more coverage over time);
+ * <p>One test uses a fixed seed (reproducible), one a new seed per run (more coverage over time);
  * {@code -Dloudsync.fuzz.seed=N} replays a seed. Every assertion message carries the seed.
  */
 class MessageCodecFuzzTest {
@@ -67,8 +67,8 @@ class MessageCodecFuzzTest {
     };
 
     @Test
-    void fixedSeeds() {
-        for (long seed : new long[] {1L, 42L, 0x5EED_CAFEL}) {
+    void fixedSeed() {
+        for (long seed : new long[] {42L}) {
             run(seed);
         }
     }
