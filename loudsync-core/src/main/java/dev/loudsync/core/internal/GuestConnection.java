@@ -15,6 +15,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Until its {@code JOIN} names an open session, a connection is handled here, on the thread the
  * transport calls from. From then on every event of the connection is passed, in order, to that
  * session's executor; fields marked "session" below belong to it.
+ *
+ * <p>A frame whose {@code type} was read as {@code JOIN} but that is otherwise broken counts as an
+ * invalid join (close 4503), like a JOIN with a bad field: the guest meant to join and cannot. Other
+ * broken frames are answered with {@code ERROR INVALID_MESSAGE} and leave the connection open.
  */
 public final class GuestConnection implements ConnectionHandler {
 

