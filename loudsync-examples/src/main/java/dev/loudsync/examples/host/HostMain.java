@@ -1,0 +1,259 @@
+package dev.loudsync.examples.host;
+
+import ch.qos.logback.classic.LoggerContext;
+import dev.loudsync.core.Session;
+import dev.loudsync.core.SessionCodes;
+import dev.loudsync.core.SessionConfig;
+import dev.loudsync.netty.LoudSyncServer;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+/**
+ * The example host: runs one LoudSync session on this machine until it is told to stop.
+ *
+ * <p>On start it prints the session code and one {@code ws://ADDRESS:PORT/} line per LAN address
+ * to standard output, then reads {@link HostCommands commands} from standard input. It keeps running
+ * when standard input ends. The {@code close} command, SIGINT and SIGTERM end the session
+ * gracefully (every guest gets {@code SESSION_CLOSED}) and exit with 0. Invalid options exit with 2,
+ * a port that cannot be bound with 1. Logs go to standard error.
+ */
+@Command(name = "loudsync-host", sortOptions = false,
+        description = {"Hosts a LoudSync session on the local network.",
+                "Commands on standard input: members, kick ID [REASON...], approve ID, deny ID, close, help."},
+        footer = "Durations are a whole number and a unit: 500ms, 15s, 2m, 1h.")
+public final class HostMain implements Callable<Integer> {
+
+    private static final Logger log = LoggerFactory.getLogger(HostMain.class);
+
+    /** Shown when the machine's name cannot be found (or is not a valid display name). */
+    static final String FALLBACK_HOST_NAME = "LoudSync Host";
+
+    /** The longest a graceful stop may take before the process exits anyway. */
+    private static final long STOP_LIMIT_SECONDS = 15;
+
+    @Option(names = "--port", paramLabel = "N", defaultValue = "8080",
+            description = "TCP port; 0 = any free port (default: ${DEFAULT-VALUE})")
+    int port;
+
+    @Option(names = "--bind", paramLabel = "ADDR", defaultValue = "0.0.0.0",
+            description = "address to listen on (default: ${DEFAULT-VALUE}, all interfaces)")
+    String bind;
+
+    @Option(names = "--session-id", paramLabel = "CODE", description = "session code guests join with (default: random)")
+    String sessionId;
+
+    @Option(names = "--session-name", paramLabel = "NAME", defaultValue = SessionConfig.DEFAULT_NAME,
+            description = "session name shown to guests (default: ${DEFAULT-VALUE})")
+    String sessionName;
+
+    @Option(names = "--host-id", paramLabel = "ID", description = "the host's device id (default: host-<random hex>)")
+    String hostId;
+
+    @Option(names = "--host-name", paramLabel = "NAME", description = "the host's display name (default: this machine's name)")
+    String hostName;
+
+    @Option(names = "--max-members", paramLabel = "N", defaultValue = "8",
+            description = "capacity, host included (default: ${DEFAULT-VALUE})")
+    int maxMembers;
+
+    @Option(names = "--pin", paramLabel = "PIN", description = "PIN guests must give to join (default: none)")
+    String pin;
+
+    @Option(names = "--require-approval", description = "each join waits for approve ID / deny ID")
+    boolean requireApproval;
+
+    @Option(names = "--heartbeat-timeout", paramLabel = "D", defaultValue = "15s",
+            description = "silence after which a member is removed (default: ${DEFAULT-VALUE})")
+    Duration heartbeatTimeout;
+
+    @Option(names = "--heartbeat-check-interval", paramLabel = "D", defaultValue = "5s",
+            description = "how often silent members are looked for (default: ${DEFAULT-VALUE})")
+    Duration heartbeatCheckInterval;
+
+    @Option(names = "--join-timeout", paramLabel = "D", defaultValue = "10s",
+            description = "time a connection has to send its JOIN (default: ${DEFAULT-VALUE})")
+    Duration joinTimeout;
+
+    @Option(names = "--reconnect-grace", paramLabel = "D", defaultValue = "0s",
+            description = "how long a lost member may resume; 0s = off (default: ${DEFAULT-VALUE})")
+    Duration reconnectGrace;
+
+    @Option(names = "--help", usageHelp = true, description = "show this help and exit")
+    boolean help;
+
+    @Spec
+    CommandSpec spec;
+
+    private final PrintStream console;
+
+    HostMain(PrintStream console) {
+        this.console = console;
+    }
+
+    /** Runs the host; see the class comment for the exit codes. */
+    public static void main(String[] args) {
+        System.exit(commandLine(new HostMain(System.out)).execute(args));
+    }
+
+    /** The command line of {@code host}: our duration syntax, and short messages for usage errors. */
+    static CommandLine commandLine(HostMain host) {
+        return new CommandLine(host)
+                .registerConverter(Duration.class, HostMain::duration)
+                .setParameterExceptionHandler(HostMain::usageError);
+    }
+
+    private static Duration duration(String text) {
+        try {
+            return Durations.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new TypeConversionException(e.getMessage());
+        }
+    }
+
+    private static int usageError(ParameterException e, String[] args) {
+        PrintWriter err = e.getCommandLine().getErr();
+        err.println("loudsync-host: " + e.getMessage());
+        UnmatchedArgumentException.printSuggestions(e, err);
+        err.println("Run with --help for the options.");
+        err.flush();
+        return ExitCode.USAGE;
+    }
+
+    @Override
+    public Integer call() {
+        SessionConfig config;
+        LoudSyncServer server;
+        try {
+            config = sessionConfig();
+            server = LoudSyncServer.builder().bindAddress(bind).port(port).joinTimeout(joinTimeout).build();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            // The library's builders name the setting and the expected range.
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+        Session session = server.openSession(config);
+        session.addListener(new HostEvents(console));
+        session.handle(Chat.TYPE, new Chat());
+        try {
+            server.start().join();
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            spec.commandLine().getErr().println("loudsync-host: cannot listen on " + bind + " port " + port + ": "
+                    + (cause.getMessage() != null ? cause.getMessage() : cause));
+            spec.commandLine().getErr().flush();
+            return 1;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(server), "loudsync-shutdown"));
+        printBanner(console, session, server.localAddress());
+
+        CompletableFuture<Void> closeRequested = new CompletableFuture<>();
+        HostCommands commands = new HostCommands(session, console, () -> closeRequested.complete(null));
+        Thread reader = new Thread(() -> readCommands(commands), "loudsync-console");
+        reader.setDaemon(true); // the end of input must not keep or end the process
+        reader.start();
+        closeRequested.join();
+        return 0; // main exits; the shutdown hook stops the server
+    }
+
+    /** The session configuration the options describe. */
+    SessionConfig sessionConfig() {
+        SessionConfig.Builder b = SessionConfig.builder()
+                .name(sessionName)
+                .host(hostId != null ? hostId : randomHostId(), hostName != null ? hostName : machineName())
+                .maxMembers(maxMembers)
+                .requireApproval(requireApproval)
+                .heartbeatTimeout(heartbeatTimeout)
+                .heartbeatCheckInterval(heartbeatCheckInterval)
+                .reconnectGrace(reconnectGrace);
+        if (sessionId != null) {
+            b.sessionId(sessionId);
+        }
+        if (pin != null) {
+            b.pin(pin);
+        }
+        return b.build();
+    }
+
+    static void printBanner(PrintStream out, Session session, InetSocketAddress bound) {
+        out.println("LoudSync host \"" + session.config().name() + "\" — session code "
+                + SessionCodes.display(session.id()));
+        for (String url : LanAddresses.webSocketUrls(bound)) {
+            out.println("  " + url);
+        }
+        out.println("Type help for commands.");
+        out.flush();
+    }
+
+    private static void readCommands(HostCommands commands) {
+        try {
+            if (!commands.run(new InputStreamReader(System.in))) {
+                log.info("Standard input closed; the host keeps running (stop it with Ctrl+C or SIGTERM)");
+            }
+        } catch (IOException e) {
+            log.warn("Cannot read commands from standard input: {}", e.toString());
+        }
+    }
+
+    /**
+     * The shutdown hook: stops the server (guests get {@code SESSION_CLOSED}), flushes the logs and
+     * halts with 0, so that SIGTERM ends the process like {@code close} does rather than with 143.
+     */
+    private void shutdown(LoudSyncServer server) {
+        log.info("Stopping: closing the session");
+        int status = 0;
+        try {
+            server.stop().get(STOP_LIMIT_SECONDS, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            log.warn("The server did not stop within {} s", STOP_LIMIT_SECONDS);
+            status = 1;
+        } catch (ExecutionException | InterruptedException e) {
+            log.warn("Stopping the server failed", e);
+            status = 1;
+        } finally {
+            console.flush();
+            if (LoggerFactory.getILoggerFactory() instanceof LoggerContext logback) {
+                logback.stop();
+            }
+            Runtime.getRuntime().halt(status);
+        }
+    }
+
+    private static String randomHostId() {
+        return String.format("host-%08x", ThreadLocalRandom.current().nextInt());
+    }
+
+    /** This machine's name as a valid display name, or {@link #FALLBACK_HOST_NAME}; never throws. */
+    static String machineName() {
+        try {
+            String name = InetAddress.getLocalHost().getHostName().strip();
+            if (!name.isEmpty() && name.chars().noneMatch(Character::isISOControl)) {
+                return name.length() <= 64 ? name : name.substring(0, 64);
+            }
+        } catch (IOException | RuntimeException e) {
+            log.debug("Cannot find this machine's name: {}", e.toString());
+        }
+        return FALLBACK_HOST_NAME;
+    }
+}
