@@ -12,6 +12,7 @@ import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -85,6 +86,10 @@ public final class HostMain implements Callable<Integer> {
     @Option(names = "--require-approval", description = "each join waits for approve ID / deny ID")
     boolean requireApproval;
 
+    @Option(names = "--heartbeat-interval", paramLabel = "D", defaultValue = "5s",
+            description = "how often guests are asked to send HEARTBEAT (default: ${DEFAULT-VALUE})")
+    Duration heartbeatInterval;
+
     @Option(names = "--heartbeat-timeout", paramLabel = "D", defaultValue = "15s",
             description = "silence after which a member is removed (default: ${DEFAULT-VALUE})")
     Duration heartbeatTimeout;
@@ -100,6 +105,9 @@ public final class HostMain implements Callable<Integer> {
     @Option(names = "--reconnect-grace", paramLabel = "D", defaultValue = "0s",
             description = "how long a lost member may resume; 0s = off (default: ${DEFAULT-VALUE})")
     Duration reconnectGrace;
+
+    @Option(names = "--no-qr", description = "do not print a QR code of the guest page's address")
+    boolean noQr;
 
     @Option(names = "--help", usageHelp = true, description = "show this help and exit")
     boolean help;
@@ -146,9 +154,11 @@ public final class HostMain implements Callable<Integer> {
     public Integer call() {
         SessionConfig config;
         LoudSyncServer server;
+        GuestPage page = new GuestPage();
         try {
             config = sessionConfig();
-            server = LoudSyncServer.builder().bindAddress(bind).port(port).joinTimeout(joinTimeout).build();
+            server = LoudSyncServer.builder().bindAddress(bind).port(port).joinTimeout(joinTimeout)
+                    .webHandler(page).build();
         } catch (IllegalArgumentException | IllegalStateException e) {
             // The library's builders name the setting and the expected range.
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
@@ -156,6 +166,7 @@ public final class HostMain implements Callable<Integer> {
         Session session = server.openSession(config);
         session.addListener(new HostEvents(console));
         session.handle(Chat.TYPE, new Chat());
+        page.show(session);
         try {
             server.start().join();
         } catch (CompletionException e) {
@@ -166,7 +177,7 @@ public final class HostMain implements Callable<Integer> {
             return 1;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(server), "loudsync-shutdown"));
-        printBanner(console, session, server.localAddress());
+        printBanner(console, session, server.localAddress(), !noQr);
 
         CompletableFuture<Void> closeRequested = new CompletableFuture<>();
         HostCommands commands = new HostCommands(session, console, () -> closeRequested.complete(null));
@@ -184,6 +195,7 @@ public final class HostMain implements Callable<Integer> {
                 .host(hostId != null ? hostId : randomHostId(), hostName != null ? hostName : machineName())
                 .maxMembers(maxMembers)
                 .requireApproval(requireApproval)
+                .heartbeatInterval(heartbeatInterval)
                 .heartbeatTimeout(heartbeatTimeout)
                 .heartbeatCheckInterval(heartbeatCheckInterval)
                 .reconnectGrace(reconnectGrace);
@@ -196,11 +208,19 @@ public final class HostMain implements Callable<Integer> {
         return b.build();
     }
 
-    static void printBanner(PrintStream out, Session session, InetSocketAddress bound) {
+    static void printBanner(PrintStream out, Session session, InetSocketAddress bound, boolean qr) {
         out.println("LoudSync host \"" + session.config().name() + "\" — session code "
                 + SessionCodes.display(session.id()));
-        for (String url : LanAddresses.webSocketUrls(bound)) {
+        List<String> webSockets = LanAddresses.webSocketUrls(bound);
+        for (String url : webSockets) {
             out.println("  " + url);
+        }
+        out.println("Guest page: open it on a phone on the same network");
+        for (String url : webSockets) {
+            out.println("  " + url.replaceFirst("^ws://", "http://"));
+        }
+        if (qr && !webSockets.isEmpty()) {
+            out.print(TerminalQr.render(webSockets.get(0).replaceFirst("^ws://", "http://")));
         }
         out.println("Type help for commands.");
         out.flush();

@@ -235,8 +235,7 @@
       return;
     }
     $('session-name').textContent = state.info.sessionName;
-    $('session-meta').textContent = 'Hosted by ' + state.info.hostName + ' · code ' + state.info.sessionId
-      + ' · ' + state.info.memberCount + '/' + state.info.maxMembers;
+    $('session-meta').textContent = 'Hosted by ' + state.info.hostName + ' · code ' + state.info.sessionId;
     $('pin-row').hidden = !state.info.pinRequired;
     document.title = state.info.sessionName + ' · LoudSync';
   }

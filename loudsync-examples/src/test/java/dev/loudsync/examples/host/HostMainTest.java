@@ -123,12 +123,14 @@ class HostMainTest {
         try (TestHost server = TestHost.start()) {
             var session = server.server.openSession(host.sessionConfig());
             HostMain.printBanner(new PrintStream(bytes, true, UTF_8), session,
-                    new InetSocketAddress("127.0.0.1", 9000));
+                    new InetSocketAddress("127.0.0.1", 9000), false);
         }
 
         assertThat(bytes.toString(UTF_8).split("\\R")).containsExactly(
                 "LoudSync host \"Party\" — session code K7M-2QX",
                 "  ws://127.0.0.1:9000/",
+                "Guest page: open it on a phone on the same network",
+                "  http://127.0.0.1:9000/",
                 "Type help for commands.");
     }
 }

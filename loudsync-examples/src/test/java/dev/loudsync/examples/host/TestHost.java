@@ -23,8 +23,12 @@ final class TestHost implements AutoCloseable {
     final URI uri;
     private final List<WsGuest> guests = new ArrayList<>();
 
-    private TestHost(UnaryOperator<SessionConfig.Builder> config) {
-        server = LoudSyncServer.builder().bindAddress("127.0.0.1").port(0).build();
+    private TestHost(dev.loudsync.netty.WebHandler web, UnaryOperator<SessionConfig.Builder> config) {
+        LoudSyncServer.Builder b = LoudSyncServer.builder().bindAddress("127.0.0.1").port(0);
+        if (web != null) {
+            b.webHandler(web);
+        }
+        server = b.build();
         session = server.openSession(config.apply(SessionConfig.builder()
                 .sessionId(SESSION_ID)
                 .host(HOST_ID, "Test Host")
@@ -34,11 +38,16 @@ final class TestHost implements AutoCloseable {
     }
 
     static TestHost start() {
-        return new TestHost(b -> b);
+        return new TestHost(null, b -> b);
     }
 
     static TestHost start(UnaryOperator<SessionConfig.Builder> config) {
-        return new TestHost(config);
+        return new TestHost(null, config);
+    }
+
+    /** A host that also answers plain HTTP with {@code web}. */
+    static TestHost start(dev.loudsync.netty.WebHandler web, UnaryOperator<SessionConfig.Builder> config) {
+        return new TestHost(web, config);
     }
 
     /** Sends a JOIN for {@code deviceId} and returns the guest without waiting for an answer. */

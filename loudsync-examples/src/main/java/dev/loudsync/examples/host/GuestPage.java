@@ -1,0 +1,89 @@
+package dev.loudsync.examples.host;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.loudsync.core.Session;
+import dev.loudsync.core.SessionCodes;
+import dev.loudsync.netty.WebHandler;
+import dev.loudsync.netty.WebRequest;
+import dev.loudsync.netty.WebResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Map;
+
+/**
+ * Serves the guest page on the host's port: {@code /} (the page), {@code /app.js},
+ * {@code /style.css}, and {@code /session} (JSON about the session, for the page and for tools).
+ * Everything is read once into memory, so serving never blocks a network thread.
+ *
+ * <p>The page opens its WebSocket to the same origin, so the server's default origin policy admits
+ * it, and it sends the PIN only inside its {@code JOIN}, never in a URL.
+ */
+final class GuestPage implements WebHandler {
+
+    /** Same origin only: no external scripts, styles, images or connections. */
+    private static final String CSP = "default-src 'self'; connect-src 'self'; img-src 'self' data:; "
+            + "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final Map<String, WebResponse> files;
+    private volatile Session session;
+
+    GuestPage() {
+        this.files = Map.of(
+                "/", file("index.html", "text/html; charset=utf-8"),
+                "/index.html", file("index.html", "text/html; charset=utf-8"),
+                "/app.js", file("app.js", "text/javascript; charset=utf-8"),
+                "/style.css", file("style.css", "text/css; charset=utf-8"));
+    }
+
+    private static WebResponse file(String name, String type) {
+        try (InputStream in = GuestPage.class.getResourceAsStream("/dev/loudsync/examples/web/" + name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + name);
+            }
+            return secure(WebResponse.ok(type, in.readAllBytes())).withHeader("Cache-Control", "no-cache");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static WebResponse secure(WebResponse r) {
+        return r.withHeader("Content-Security-Policy", CSP).withHeader("X-Content-Type-Options", "nosniff")
+                .withHeader("Referrer-Policy", "no-referrer");
+    }
+
+    /** The session the page joins; until one is set, {@code /session} answers 503. */
+    void show(Session s) {
+        this.session = s;
+    }
+
+    @Override
+    public WebResponse handle(WebRequest request) {
+        if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
+            return WebResponse.text(405, "Method not allowed").withHeader("Allow", "GET, HEAD");
+        }
+        if (request.path().equals("/session")) {
+            Session s = session;
+            if (s == null) {
+                return WebResponse.text(503, "No session yet");
+            }
+            return secure(WebResponse.json(sessionJson(s))).withHeader("Cache-Control", "no-store");
+        }
+        return files.get(request.path());
+    }
+
+    /** What {@code GET /session} answers. */
+    String sessionJson(Session session) {
+        ObjectNode o = json.createObjectNode();
+        o.put("sessionId", SessionCodes.display(session.id()));
+        o.put("sessionName", session.config().name());
+        o.put("hostName", session.config().hostName());
+        o.put("memberCount", session.members().size());
+        o.put("maxMembers", session.config().maxMembers());
+        o.put("pinRequired", session.config().pin().isPresent());
+        o.put("open", session.isOpen());
+        return o.toString();
+    }
+}
