@@ -4,6 +4,7 @@ import dev.loudsync.core.Session;
 import dev.loudsync.core.SessionConfig;
 import dev.loudsync.core.SessionRegistry;
 import dev.loudsync.core.TimeSource;
+import dev.loudsync.netty.discovery.LanAdvertising;
 import dev.loudsync.netty.internal.ServerRuntime;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetAddress;
@@ -139,6 +140,7 @@ public final class LoudSyncServer implements AutoCloseable {
         private Integer maxOutboundBytes;
         private Integer failedJoinBurst;
         private Duration failedJoinRefill;
+        private LanAdvertising lanAdvertising;
 
         private Builder() {
         }
@@ -310,6 +312,26 @@ public final class LoudSyncServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Advertises every open session on the LAN (sessions opened later too; closed ones are
+         * withdrawn) so that guests can list nearby sessions: with DNS-SD and UDP beacons, as
+         * {@code settings} say. Default: off, nothing is advertised and no multicast socket is
+         * opened.
+         *
+         * <p>Advertising starts once the port is bound and stops when the server stops, before its
+         * threads end. A failure to advertise is logged at WARN and never fails {@link #start()}.
+         * Beacons are timed on one of the server's network threads; DNS-SD (JmDNS) runs on threads
+         * of its own while the server runs, and makes {@link #stop()} take about 2 s longer while
+         * it says goodbye on the network.
+         *
+         * @see dev.loudsync.netty.discovery.LanDiscovery the guest side
+         */
+        public Builder lanDiscovery(LanAdvertising settings) {
+            once(lanAdvertising, "lanDiscovery");
+            this.lanAdvertising = Objects.requireNonNull(settings, "lanDiscovery");
+            return this;
+        }
+
         /** Builds the server (stopped; see {@link #start()}). */
         public LoudSyncServer build() {
             return new LoudSyncServer(this);
@@ -336,7 +358,8 @@ public final class LoudSyncServer implements AutoCloseable {
                     messageBurst != null ? messageBurst : 60,
                     maxOutboundBytes != null ? maxOutboundBytes : 4 << 20,
                     failedJoinBurst != null ? failedJoinBurst : 10,
-                    failedJoinRefill != null ? failedJoinRefill : Duration.ofSeconds(3));
+                    failedJoinRefill != null ? failedJoinRefill : Duration.ofSeconds(3),
+                    lanAdvertising);
         }
 
         private static void once(Object current, String property) {

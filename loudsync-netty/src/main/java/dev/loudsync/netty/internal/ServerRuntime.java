@@ -6,6 +6,8 @@ import dev.loudsync.core.SessionRegistry;
 import dev.loudsync.core.TimeSource;
 import dev.loudsync.core.protocol.CloseCode;
 import dev.loudsync.netty.WebHandler;
+import dev.loudsync.netty.discovery.LanAdvertising;
+import dev.loudsync.netty.discovery.internal.LanAdvertiser;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -39,13 +41,13 @@ public final class ServerRuntime {
 
     private static final Logger log = LoggerFactory.getLogger(ServerRuntime.class);
 
-    /** The builder's values, with defaults filled in. */
+    /** The builder's values, with defaults filled in; {@code lanAdvertising} null means off. */
     public record Settings(InetAddress bindAddress, int port, String path, int maxFrameBytes,
             Duration handshakeTimeout, Duration joinTimeout, int maxConnections, int maxConnectionsPerAddress,
             List<String> allowedOrigins, WebHandler webHandler, EventLoopGroup bossGroup,
             EventLoopGroup workerGroup, int ioThreads, TimeSource timeSource, Duration stopTimeout,
             int messagesPerSecond, int messageBurst, int maxOutboundBytes, int failedJoinBurst,
-            Duration failedJoinRefill) {
+            Duration failedJoinRefill, LanAdvertising lanAdvertising) {
     }
 
     private enum State { NEW, STARTING, STARTED, STOPPING, STOPPED }
@@ -62,6 +64,8 @@ public final class ServerRuntime {
     private final CompletableFuture<Void> started = new CompletableFuture<>();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private Channel serverChannel;
+    private final LanAdvertiser advertiser; // null when LAN discovery is off
+    private CompletableFuture<Void> advertisingStopped = CompletableFuture.completedFuture(null);
 
     public ServerRuntime(Settings settings) {
         this.settings = settings;
@@ -91,6 +95,8 @@ public final class ServerRuntime {
                 new ConnectionLimits(settings.maxConnections(), settings.maxConnectionsPerAddress()),
                 new OriginPolicy(settings.allowedOrigins()), settings);
         this.channels = new DefaultChannelGroup("loudsync", worker.next());
+        this.advertiser = settings.lanAdvertising() != null
+                ? new LanAdvertiser(settings.lanAdvertising(), registry, settings.timeSource()) : null;
     }
 
     public SessionRegistry registry() {
@@ -102,7 +108,11 @@ public final class ServerRuntime {
             if (state == State.STOPPING || state == State.STOPPED) {
                 throw new IllegalStateException("server is " + state.name().toLowerCase());
             }
-            return registry.open(config);
+            Session session = registry.open(config);
+            if (advertiser != null) {
+                advertiser.sessionOpened(session);
+            }
+            return session;
         }
     }
 
@@ -127,6 +137,9 @@ public final class ServerRuntime {
                 return started;
             }
             state = State.STARTING;
+        }
+        if (advertiser != null) {
+            advertiser.prepare(); // lists network interfaces here, not on a network thread
         }
         int high = settings.maxOutboundBytes();
         ServerBootstrap bootstrap = new ServerBootstrap()
@@ -158,6 +171,9 @@ public final class ServerRuntime {
                     }
                 }
                 log.debug("Listening on {}", bind.channel().localAddress());
+                if (advertiser != null && !stopRequested) {
+                    advertiser.start(((InetSocketAddress) bind.channel().localAddress()).getPort(), worker.next());
+                }
                 started.complete(null);
                 if (stopRequested) {
                     doStop();
@@ -204,6 +220,12 @@ public final class ServerRuntime {
     }
 
     private void doStop() {
+        if (advertiser != null) {
+            CompletableFuture<Void> lan = advertiser.stop(); // guests stop seeing the sessions first
+            synchronized (lock) {
+                advertisingStopped = lan;
+            }
+        }
         serverChannel.close();
         registry.closeAll().whenComplete((v, e) -> {
             // Guests that had not joined yet are told the server goes away.
@@ -233,7 +255,12 @@ public final class ServerRuntime {
             }
             state = State.STOPPED;
         }
-        releaseThreads().whenComplete((v, e) -> stopped.complete(null));
+        CompletableFuture<Void> lan;
+        synchronized (lock) {
+            lan = advertisingStopped;
+        }
+        // JmDNS is closed (or given up on) before the event loops end.
+        lan.whenComplete((a, b) -> releaseThreads().whenComplete((v, e) -> stopped.complete(null)));
     }
 
     private CompletableFuture<Void> releaseThreads() {

@@ -1,0 +1,11 @@
+/**
+ * LAN discovery: hosts advertise their open sessions, guests list the sessions nearby.
+ *
+ * <p>A host turns it on with
+ * {@link dev.loudsync.netty.LoudSyncServer.Builder#lanDiscovery(LanAdvertising)} (off by default:
+ * a library does not multicast unless asked). A guest lists sessions with {@link LanDiscovery}.
+ * Both sides speak two mechanisms: DNS-SD (mDNS, service type {@value LanDiscovery#SERVICE_TYPE},
+ * through JmDNS) and a UDP beacon (one JSON object per datagram, default port
+ * {@value LanDiscovery#DEFAULT_BEACON_PORT}), as {@code PROTOCOL.md} describes under "LAN discovery".
+ */
+package dev.loudsync.netty.discovery;
