@@ -215,8 +215,7 @@ class FaultsTest {
                 java.net.InetAddress.getByName("127.0.0.1"))) {
             assertThat(again.isBound()).isTrue();
         }
-        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(
-                th -> th.getName().startsWith("loudsync-io") && th.isAlive());
+        dev.loudsync.netty.testing.Threads.awaitNoneNamed("loudsync-io");
     }
 
     @Test

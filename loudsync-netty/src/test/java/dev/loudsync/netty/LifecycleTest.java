@@ -53,8 +53,7 @@ class LifecycleTest {
         try (ServerSocket again = new ServerSocket(port, 50, InetAddress.getByName("127.0.0.1"))) {
             assertThat(again.getLocalPort()).isEqualTo(port);
         }
-        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(
-                t -> t.getName().startsWith("loudsync-io") && t.isAlive());
+        dev.loudsync.netty.testing.Threads.awaitNoneNamed("loudsync-io");
         assertThat(server.sessions()).isEmpty();
     }
 

@@ -5,6 +5,7 @@ import dev.loudsync.core.Session;
 import dev.loudsync.core.SessionCodes;
 import dev.loudsync.core.SessionConfig;
 import dev.loudsync.netty.LoudSyncServer;
+import dev.loudsync.netty.discovery.LanAdvertising;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -106,6 +107,16 @@ public final class HostMain implements Callable<Integer> {
             description = "how long a lost member may resume; 0s = off (default: ${DEFAULT-VALUE})")
     Duration reconnectGrace;
 
+    @Option(names = "--no-lan-discovery", description = "do not advertise the session on the LAN")
+    boolean noLanDiscovery;
+
+    @Option(names = "--no-dns-sd", description = "advertise with UDP beacons only, not DNS-SD")
+    boolean noDnsSd;
+
+    @Option(names = "--beacon-target", paramLabel = "HOST:PORT", defaultValue = "255.255.255.255:8081",
+            description = "where UDP beacons go (default: ${DEFAULT-VALUE}, LAN broadcast)")
+    String beaconTarget;
+
     @Option(names = "--no-qr", description = "do not print a QR code of the guest page's address")
     boolean noQr;
 
@@ -157,8 +168,13 @@ public final class HostMain implements Callable<Integer> {
         GuestPage page = new GuestPage();
         try {
             config = sessionConfig();
-            server = LoudSyncServer.builder().bindAddress(bind).port(port).joinTimeout(joinTimeout)
-                    .webHandler(page).build();
+            LoudSyncServer.Builder builder = LoudSyncServer.builder().bindAddress(bind).port(port)
+                    .joinTimeout(joinTimeout).webHandler(page);
+            if (!noLanDiscovery) {
+                builder.lanDiscovery(LanAdvertising.builder().dnsSd(!noDnsSd)
+                        .beaconTarget(hostAndPort(beaconTarget)).build());
+            }
+            server = builder.build();
         } catch (IllegalArgumentException | IllegalStateException e) {
             // The library's builders name the setting and the expected range.
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
@@ -186,6 +202,16 @@ public final class HostMain implements Callable<Integer> {
         reader.start();
         closeRequested.join();
         return 0; // main exits; the shutdown hook stops the server
+    }
+
+    private static InetSocketAddress hostAndPort(String text) {
+        int colon = text.lastIndexOf(':');
+        try {
+            return new InetSocketAddress(InetAddress.getByName(text.substring(0, colon)),
+                    Integer.parseInt(text.substring(colon + 1)));
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("beacon target: " + text + " (expected: HOST:PORT)");
+        }
     }
 
     /** The session configuration the options describe. */

@@ -96,7 +96,10 @@ public final class ServerRuntime {
                 new OriginPolicy(settings.allowedOrigins()), settings);
         this.channels = new DefaultChannelGroup("loudsync", worker.next());
         this.advertiser = settings.lanAdvertising() != null
-                ? new LanAdvertiser(settings.lanAdvertising(), registry, settings.timeSource()) : null;
+                ? new LanAdvertiser(settings.lanAdvertising(), registry, settings.timeSource(),
+                        settings.bindAddress() != null && !settings.bindAddress().isAnyLocalAddress()
+                                ? settings.bindAddress() : null)
+                : null;
     }
 
     public SessionRegistry registry() {

@@ -57,10 +57,19 @@ public final class LanAdvertiser {
     private volatile boolean stopping;
     private volatile boolean beaconWarned;
 
-    public LanAdvertiser(LanAdvertising settings, SessionRegistry registry, TimeSource time) {
+    /**
+     * @param boundAddress the server's listening address when it is a specific one (not the
+     *                     wildcard), or null: guests can only reach the server there, so it is
+     *                     advertised unless an interface address was configured
+     */
+    private final java.net.InetAddress boundAddress;
+
+    public LanAdvertiser(LanAdvertising settings, SessionRegistry registry, TimeSource time,
+            java.net.InetAddress boundAddress) {
         this.settings = settings;
         this.registry = registry;
         this.time = time;
+        this.boundAddress = boundAddress;
     }
 
     /** Picks the interface to advertise on (lists the interfaces unless one was configured). */
@@ -69,7 +78,8 @@ public final class LanAdvertiser {
             return;
         }
         prepared = true;
-        address = settings.networkInterfaceAddress().or(Interfaces::defaultLanAddress).orElse(null);
+        address = settings.networkInterfaceAddress().or(() -> java.util.Optional.ofNullable(boundAddress))
+                .or(Interfaces::defaultLanAddress).orElse(null);
         if (address == null && (settings.dnsSd() || settings.beacon())) {
             log.info("LAN discovery: no network interface that is up, not loopback and multicast-capable with an "
                     + "IPv4 address; sessions are not advertised");
