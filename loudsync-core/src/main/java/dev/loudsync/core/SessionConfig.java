@@ -1,5 +1,6 @@
 package dev.loudsync.core;
 
+import dev.loudsync.core.internal.Checks;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -186,7 +187,7 @@ public final class SessionConfig {
          * least one letter or digit. Default: a random {@link SessionCodes code}.
          */
         public Builder sessionId(String id) {
-            once(sessionId, "sessionId");
+            Checks.once(sessionId, "sessionId");
             Objects.requireNonNull(id, "sessionId");
             String normalized = SessionCodes.normalize(id);
             if (id.length() > 32 || normalized.isEmpty()
@@ -200,14 +201,14 @@ public final class SessionConfig {
 
         /** The display name (1 to 64 characters, no control characters); default "LoudSync Party". */
         public Builder name(String sessionName) {
-            once(name, "name");
+            Checks.once(name, "name");
             this.name = displayName(sessionName, "name");
             return this;
         }
 
         /** The host device: its id (1 to 128 characters) and display name. Required. */
         public Builder host(String id, String displayName) {
-            once(hostId, "host");
+            Checks.once(hostId, "host");
             Objects.requireNonNull(id, "host id");
             if (id.isEmpty() || id.length() > 128) {
                 throw new IllegalArgumentException("host id: '" + id + "' (expected: 1-128 characters)");
@@ -219,7 +220,7 @@ public final class SessionConfig {
 
         /** Capacity, host included: 2 to 100,000; default 10. */
         public Builder maxMembers(int max) {
-            once(maxMembers, "maxMembers");
+            Checks.once(maxMembers, "maxMembers");
             if (max < 2 || max > 100_000) {
                 throw new IllegalArgumentException("maxMembers: " + max + " (expected: 2-100000)");
             }
@@ -229,7 +230,7 @@ public final class SessionConfig {
 
         /** A PIN guests must give in {@code JOIN.pin} (1 to 32 characters). Default: none. */
         public Builder pin(String sessionPin) {
-            once(pin, "pin");
+            Checks.once(pin, "pin");
             Objects.requireNonNull(sessionPin, "pin");
             if (sessionPin.isEmpty() || sessionPin.length() > 32) {
                 throw new IllegalArgumentException("pin: length " + sessionPin.length()
@@ -241,52 +242,52 @@ public final class SessionConfig {
 
         /** Whether each join waits for the host's approval. Default false. */
         public Builder requireApproval(boolean required) {
-            once(requireApproval, "requireApproval");
+            Checks.once(requireApproval, "requireApproval");
             this.requireApproval = required;
             return this;
         }
 
         /** Heartbeat interval announced to guests, 100 ms to 1 hour; default 5 s. */
         public Builder heartbeatInterval(Duration interval) {
-            once(heartbeatInterval, "heartbeatInterval");
-            this.heartbeatInterval = range(interval, "heartbeatInterval", Duration.ofMillis(100),
+            Checks.once(heartbeatInterval, "heartbeatInterval");
+            this.heartbeatInterval = Checks.inRange(interval, "heartbeatInterval", Duration.ofMillis(100),
                     Duration.ofHours(1));
             return this;
         }
 
         /** Silence after which a member is removed, 100 ms to 1 hour; default 15 s. */
         public Builder heartbeatTimeout(Duration timeout) {
-            once(heartbeatTimeout, "heartbeatTimeout");
-            this.heartbeatTimeout = range(timeout, "heartbeatTimeout", Duration.ofMillis(100),
+            Checks.once(heartbeatTimeout, "heartbeatTimeout");
+            this.heartbeatTimeout = Checks.inRange(timeout, "heartbeatTimeout", Duration.ofMillis(100),
                     Duration.ofHours(1));
             return this;
         }
 
         /** How often silent members are looked for, 10 ms to 1 hour; default 5 s. */
         public Builder heartbeatCheckInterval(Duration interval) {
-            once(heartbeatCheckInterval, "heartbeatCheckInterval");
-            this.heartbeatCheckInterval = range(interval, "heartbeatCheckInterval", Duration.ofMillis(10),
+            Checks.once(heartbeatCheckInterval, "heartbeatCheckInterval");
+            this.heartbeatCheckInterval = Checks.inRange(interval, "heartbeatCheckInterval", Duration.ofMillis(10),
                     Duration.ofHours(1));
             return this;
         }
 
         /** Reconnect grace period, 0 (off, the default) to 1 hour. */
         public Builder reconnectGrace(Duration grace) {
-            once(reconnectGrace, "reconnectGrace");
-            this.reconnectGrace = range(grace, "reconnectGrace", Duration.ZERO, Duration.ofHours(1));
+            Checks.once(reconnectGrace, "reconnectGrace");
+            this.reconnectGrace = Checks.inRange(grace, "reconnectGrace", Duration.ZERO, Duration.ofHours(1));
             return this;
         }
 
         /** {@code MEMBERS_CHANGED} batch window, 0 to 50 ms; default 20 ms. */
         public Builder batchWindow(Duration window) {
-            once(batchWindow, "batchWindow");
-            this.batchWindow = range(window, "batchWindow", Duration.ZERO, MAX_BATCH_WINDOW);
+            Checks.once(batchWindow, "batchWindow");
+            this.batchWindow = Checks.inRange(window, "batchWindow", Duration.ZERO, MAX_BATCH_WINDOW);
             return this;
         }
 
         /** Whether the host sends periodic {@code PING}s to measure latency. Default true. */
         public Builder latencyProbes(boolean enabled) {
-            once(latencyProbes, "latencyProbes");
+            Checks.once(latencyProbes, "latencyProbes");
             this.latencyProbes = enabled;
             return this;
         }
@@ -307,21 +308,6 @@ public final class SessionConfig {
                         + " (expected: > heartbeatInterval " + c.heartbeatInterval + ")");
             }
             return c;
-        }
-
-        private static void once(Object current, String property) {
-            if (current != null) {
-                throw new IllegalStateException(property + " was already set");
-            }
-        }
-
-        private static Duration range(Duration value, String property, Duration min, Duration max) {
-            Objects.requireNonNull(value, property);
-            if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-                throw new IllegalArgumentException(property + ": " + value + " (expected: " + min
-                        + " to " + max + ")");
-            }
-            return value;
         }
 
         private static String displayName(String value, String property) {

@@ -1,5 +1,6 @@
 package dev.loudsync.core;
 
+import dev.loudsync.core.internal.Checks;
 import dev.loudsync.core.internal.Gateway;
 import dev.loudsync.core.protocol.ErrorCode;
 import dev.loudsync.core.transport.Broadcaster;
@@ -108,7 +109,7 @@ public final class SessionRegistry {
 
         /** Where time is read. Default: {@link TimeSource#system()}. */
         public Builder timeSource(TimeSource source) {
-            once(timeSource, "timeSource");
+            Checks.once(timeSource, "timeSource");
             this.timeSource = Objects.requireNonNull(source, "timeSource");
             return this;
         }
@@ -118,21 +119,21 @@ public final class SessionRegistry {
          * timeouts); sessions may share one. Required.
          */
         public Builder executors(Supplier<? extends SerialExecutor> supplier) {
-            once(executors, "executors");
+            Checks.once(executors, "executors");
             this.executors = Objects.requireNonNull(supplier, "executors");
             return this;
         }
 
         /** How messages to many connections are sent. Default: {@link Broadcaster#PER_CONNECTION}. */
         public Builder broadcaster(Broadcaster b) {
-            once(broadcaster, "broadcaster");
+            Checks.once(broadcaster, "broadcaster");
             this.broadcaster = Objects.requireNonNull(b, "broadcaster");
             return this;
         }
 
         /** How long a new connection has to send its {@code JOIN}, 1 ms to 1 hour; default 10 s. */
         public Builder joinTimeout(Duration timeout) {
-            once(joinTimeout, "joinTimeout");
+            Checks.once(joinTimeout, "joinTimeout");
             Objects.requireNonNull(timeout, "joinTimeout");
             if (timeout.compareTo(Duration.ofMillis(1)) < 0 || timeout.compareTo(Duration.ofHours(1)) > 0) {
                 throw new IllegalArgumentException("joinTimeout: " + timeout + " (expected: PT0.001S to PT1H)");
@@ -147,7 +148,7 @@ public final class SessionRegistry {
          * refused the join; must be fast and must not throw.
          */
         public Builder onJoinRefused(BiConsumer<String, ErrorCode> listener) {
-            once(joinRefusals, "onJoinRefused");
+            Checks.once(joinRefusals, "onJoinRefused");
             this.joinRefusals = Objects.requireNonNull(listener, "onJoinRefused");
             return this;
         }
@@ -171,12 +172,6 @@ public final class SessionRegistry {
                 joinTimeout = DEFAULT_JOIN_TIMEOUT;
             }
             return new SessionRegistry(this);
-        }
-
-        private static void once(Object current, String property) {
-            if (current != null) {
-                throw new IllegalStateException(property + " was already set");
-            }
         }
     }
 }

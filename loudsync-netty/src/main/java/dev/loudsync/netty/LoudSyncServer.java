@@ -1,5 +1,6 @@
 package dev.loudsync.netty;
 
+import dev.loudsync.core.internal.Checks;
 import dev.loudsync.core.Session;
 import dev.loudsync.core.SessionConfig;
 import dev.loudsync.core.SessionRegistry;
@@ -113,11 +114,6 @@ public final class LoudSyncServer implements AutoCloseable {
         return localAddress().getPort();
     }
 
-    /** The registry holding this server's sessions (for transports and tests). */
-    SessionRegistry registry() {
-        return runtime.registry();
-    }
-
     /** Builds a {@link LoudSyncServer}. Setting a property twice throws {@link IllegalStateException}. */
     public static final class Builder {
         private InetAddress bindAddress;
@@ -147,7 +143,7 @@ public final class LoudSyncServer implements AutoCloseable {
 
         /** The address to listen on; default all interfaces ({@code 0.0.0.0}). */
         public Builder bindAddress(InetAddress address) {
-            once(bindAddress, "bindAddress");
+            Checks.once(bindAddress, "bindAddress");
             this.bindAddress = Objects.requireNonNull(address, "bindAddress");
             return this;
         }
@@ -168,14 +164,14 @@ public final class LoudSyncServer implements AutoCloseable {
 
         /** The port, 0 to 65535 (0 = any free port, see {@link #localAddress()}); default 8080. */
         public Builder port(int p) {
-            once(port, "port");
-            this.port = range(p, "port", 0, 65_535);
+            Checks.once(port, "port");
+            this.port = Checks.inRange(p, "port", 0, 65_535);
             return this;
         }
 
         /** The WebSocket path, starting with {@code /}; default {@code /}. */
         public Builder path(String webSocketPath) {
-            once(path, "path");
+            Checks.once(path, "path");
             Objects.requireNonNull(webSocketPath, "path");
             if (!webSocketPath.startsWith("/") || webSocketPath.contains("?") || webSocketPath.contains("#")) {
                 throw new IllegalArgumentException("path: " + webSocketPath + " (expected: /..., no query)");
@@ -186,29 +182,29 @@ public final class LoudSyncServer implements AutoCloseable {
 
         /** The largest accepted frame (message) in bytes, 1 KiB to 16 MiB; default 64 KiB. Larger: close 1009. */
         public Builder maxFrameBytes(int bytes) {
-            once(maxFrameBytes, "maxFrameBytes");
-            this.maxFrameBytes = range(bytes, "maxFrameBytes", 1024, 16 << 20);
+            Checks.once(maxFrameBytes, "maxFrameBytes");
+            this.maxFrameBytes = Checks.inRange(bytes, "maxFrameBytes", 1024, 16 << 20);
             return this;
         }
 
         /** How long a connection may take to complete its upgrade request, 100 ms to 5 min; default 10 s. */
         public Builder handshakeTimeout(Duration timeout) {
-            once(handshakeTimeout, "handshakeTimeout");
-            this.handshakeTimeout = range(timeout, "handshakeTimeout", Duration.ofMillis(100), Duration.ofMinutes(5));
+            Checks.once(handshakeTimeout, "handshakeTimeout");
+            this.handshakeTimeout = Checks.inRange(timeout, "handshakeTimeout", Duration.ofMillis(100), Duration.ofMinutes(5));
             return this;
         }
 
         /** How long a connection may take to send its {@code JOIN}; default 10 s (close 4001). */
         public Builder joinTimeout(Duration timeout) {
-            once(joinTimeout, "joinTimeout");
-            this.joinTimeout = range(timeout, "joinTimeout", Duration.ofMillis(1), Duration.ofHours(1));
+            Checks.once(joinTimeout, "joinTimeout");
+            this.joinTimeout = Checks.inRange(timeout, "joinTimeout", Duration.ofMillis(1), Duration.ofHours(1));
             return this;
         }
 
         /** The most open connections, 1 to 1,000,000; default 20,000. More are closed at once. */
         public Builder maxConnections(int max) {
-            once(maxConnections, "maxConnections");
-            this.maxConnections = range(max, "maxConnections", 1, 1_000_000);
+            Checks.once(maxConnections, "maxConnections");
+            this.maxConnections = Checks.inRange(max, "maxConnections", 1, 1_000_000);
             return this;
         }
 
@@ -217,8 +213,8 @@ public final class LoudSyncServer implements AutoCloseable {
          * one; a load test on one machine needs more).
          */
         public Builder maxConnectionsPerAddress(int max) {
-            once(maxConnectionsPerAddress, "maxConnectionsPerAddress");
-            this.maxConnectionsPerAddress = range(max, "maxConnectionsPerAddress", 1, 1_000_000);
+            Checks.once(maxConnectionsPerAddress, "maxConnectionsPerAddress");
+            this.maxConnectionsPerAddress = Checks.inRange(max, "maxConnectionsPerAddress", 1, 1_000_000);
             return this;
         }
 
@@ -229,7 +225,7 @@ public final class LoudSyncServer implements AutoCloseable {
          * exactly, like {@code http://192.168.1.20:3000}; {@code "*"} allows every origin.
          */
         public Builder allowedOrigins(String... origins) {
-            once(allowedOrigins, "allowedOrigins");
+            Checks.once(allowedOrigins, "allowedOrigins");
             List<String> list = new ArrayList<>();
             for (String o : origins) {
                 list.add(Objects.requireNonNull(o, "origin").toLowerCase(java.util.Locale.ROOT));
@@ -240,7 +236,7 @@ public final class LoudSyncServer implements AutoCloseable {
 
         /** Answers plain HTTP requests on the port; without one, they get 404. */
         public Builder webHandler(WebHandler handler) {
-            once(webHandler, "webHandler");
+            Checks.once(webHandler, "webHandler");
             this.webHandler = Objects.requireNonNull(handler, "webHandler");
             return this;
         }
@@ -251,7 +247,7 @@ public final class LoudSyncServer implements AutoCloseable {
          * them down.
          */
         public Builder eventLoopGroups(EventLoopGroup boss, EventLoopGroup worker) {
-            once(workerGroup, "eventLoopGroups");
+            Checks.once(workerGroup, "eventLoopGroups");
             this.bossGroup = Objects.requireNonNull(boss, "boss");
             this.workerGroup = Objects.requireNonNull(worker, "worker");
             return this;
@@ -259,22 +255,22 @@ public final class LoudSyncServer implements AutoCloseable {
 
         /** Network threads the server makes for itself, 1 to 256; default the number of cores. */
         public Builder ioThreads(int threads) {
-            once(ioThreads, "ioThreads");
-            this.ioThreads = range(threads, "ioThreads", 1, 256);
+            Checks.once(ioThreads, "ioThreads");
+            this.ioThreads = Checks.inRange(threads, "ioThreads", 1, 256);
             return this;
         }
 
         /** Where time is read; default the system clocks. */
         public Builder timeSource(TimeSource source) {
-            once(timeSource, "timeSource");
+            Checks.once(timeSource, "timeSource");
             this.timeSource = Objects.requireNonNull(source, "timeSource");
             return this;
         }
 
         /** The longest {@link #stop()} waits for goodbyes to be written, 0 to 1 min; default 5 s. */
         public Builder stopTimeout(Duration timeout) {
-            once(stopTimeout, "stopTimeout");
-            this.stopTimeout = range(timeout, "stopTimeout", Duration.ZERO, Duration.ofMinutes(1));
+            Checks.once(stopTimeout, "stopTimeout");
+            this.stopTimeout = Checks.inRange(timeout, "stopTimeout", Duration.ZERO, Duration.ofMinutes(1));
             return this;
         }
 
@@ -284,9 +280,9 @@ public final class LoudSyncServer implements AutoCloseable {
          * that keeps flooding is closed with 4003.
          */
         public Builder messageRate(int perSecond, int burst) {
-            once(messagesPerSecond, "messageRate");
-            this.messagesPerSecond = range(perSecond, "messageRate perSecond", 1, 1_000_000);
-            this.messageBurst = range(burst, "messageRate burst", 1, 1_000_000);
+            Checks.once(messagesPerSecond, "messageRate");
+            this.messagesPerSecond = Checks.inRange(perSecond, "messageRate perSecond", 1, 1_000_000);
+            this.messageBurst = Checks.inRange(burst, "messageRate burst", 1, 1_000_000);
             return this;
         }
 
@@ -295,8 +291,8 @@ public final class LoudSyncServer implements AutoCloseable {
          * is closed with 4004, 64 KiB to 256 MiB; default 4 MiB.
          */
         public Builder maxOutboundBytes(int bytes) {
-            once(maxOutboundBytes, "maxOutboundBytes");
-            this.maxOutboundBytes = range(bytes, "maxOutboundBytes", 64 << 10, 256 << 20);
+            Checks.once(maxOutboundBytes, "maxOutboundBytes");
+            this.maxOutboundBytes = Checks.inRange(bytes, "maxOutboundBytes", 64 << 10, 256 << 20);
             return this;
         }
 
@@ -306,9 +302,9 @@ public final class LoudSyncServer implements AutoCloseable {
          * its joins get {@code ERROR RATE_LIMITED} and close 4003.
          */
         public Builder failedJoinRate(int burst, Duration refill) {
-            once(failedJoinBurst, "failedJoinRate");
-            this.failedJoinBurst = range(burst, "failedJoinRate burst", 1, 1_000_000);
-            this.failedJoinRefill = range(refill, "failedJoinRate refill", Duration.ofMillis(1), Duration.ofHours(1));
+            Checks.once(failedJoinBurst, "failedJoinRate");
+            this.failedJoinBurst = Checks.inRange(burst, "failedJoinRate burst", 1, 1_000_000);
+            this.failedJoinRefill = Checks.inRange(refill, "failedJoinRate refill", Duration.ofMillis(1), Duration.ofHours(1));
             return this;
         }
 
@@ -327,7 +323,7 @@ public final class LoudSyncServer implements AutoCloseable {
          * @see dev.loudsync.netty.discovery.LanDiscovery the guest side
          */
         public Builder lanDiscovery(LanAdvertising settings) {
-            once(lanAdvertising, "lanDiscovery");
+            Checks.once(lanAdvertising, "lanDiscovery");
             this.lanAdvertising = Objects.requireNonNull(settings, "lanDiscovery");
             return this;
         }
@@ -360,27 +356,6 @@ public final class LoudSyncServer implements AutoCloseable {
                     failedJoinBurst != null ? failedJoinBurst : 10,
                     failedJoinRefill != null ? failedJoinRefill : Duration.ofSeconds(3),
                     lanAdvertising);
-        }
-
-        private static void once(Object current, String property) {
-            if (current != null) {
-                throw new IllegalStateException(property + " was already set");
-            }
-        }
-
-        private static int range(int value, String property, int min, int max) {
-            if (value < min || value > max) {
-                throw new IllegalArgumentException(property + ": " + value + " (expected: " + min + "-" + max + ")");
-            }
-            return value;
-        }
-
-        private static Duration range(Duration value, String property, Duration min, Duration max) {
-            Objects.requireNonNull(value, property);
-            if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-                throw new IllegalArgumentException(property + ": " + value + " (expected: " + min + " to " + max + ")");
-            }
-            return value;
         }
     }
 }

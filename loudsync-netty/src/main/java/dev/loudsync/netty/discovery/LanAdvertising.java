@@ -1,5 +1,6 @@
 package dev.loudsync.netty.discovery;
 
+import dev.loudsync.core.internal.Checks;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -116,14 +117,14 @@ public final class LanAdvertising {
 
         /** Whether to publish sessions with DNS-SD (mDNS, via JmDNS); default true. */
         public Builder dnsSd(boolean on) {
-            once(dnsSd, "dnsSd");
+            Checks.once(dnsSd, "dnsSd");
             this.dnsSd = on;
             return this;
         }
 
         /** Whether to send UDP beacons; default true. */
         public Builder beacon(boolean on) {
-            once(beacon, "beacon");
+            Checks.once(beacon, "beacon");
             this.beacon = on;
             return this;
         }
@@ -133,7 +134,7 @@ public final class LanAdvertising {
          * {@code 255.255.255.255:8081} (broadcast).
          */
         public Builder beaconTarget(InetSocketAddress target) {
-            once(beaconTarget, "beaconTarget");
+            Checks.once(beaconTarget, "beaconTarget");
             Objects.requireNonNull(target, "beaconTarget");
             if (target.isUnresolved() || target.getPort() == 0 || target.getAddress().isAnyLocalAddress()) {
                 throw new IllegalArgumentException("beaconTarget: " + target
@@ -145,7 +146,7 @@ public final class LanAdvertising {
 
         /** How often to send each session's beacon, 50 ms to 5 min; default 2 s. */
         public Builder beaconInterval(Duration interval) {
-            once(beaconInterval, "beaconInterval");
+            Checks.once(beaconInterval, "beaconInterval");
             Objects.requireNonNull(interval, "beaconInterval");
             if (interval.compareTo(Duration.ofMillis(50)) < 0 || interval.compareTo(Duration.ofMinutes(5)) > 0) {
                 throw new IllegalArgumentException("beaconInterval: " + interval + " (expected: PT0.05S to PT5M)");
@@ -160,7 +161,7 @@ public final class LanAdvertising {
          * the first interface that is up, not loopback and multicast-capable, with an IPv4 address.
          */
         public Builder networkInterfaceAddress(InetAddress address) {
-            once(networkInterfaceAddress, "networkInterfaceAddress");
+            Checks.once(networkInterfaceAddress, "networkInterfaceAddress");
             Objects.requireNonNull(address, "networkInterfaceAddress");
             if (address.isAnyLocalAddress() || address.isMulticastAddress()) {
                 throw new IllegalArgumentException("networkInterfaceAddress: " + address
@@ -173,12 +174,6 @@ public final class LanAdvertising {
         /** Builds the settings. */
         public LanAdvertising build() {
             return new LanAdvertising(this);
-        }
-
-        private static void once(Object current, String property) {
-            if (current != null) {
-                throw new IllegalStateException(property + " was already set");
-            }
         }
     }
 }

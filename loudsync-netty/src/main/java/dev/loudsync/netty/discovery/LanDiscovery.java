@@ -1,5 +1,6 @@
 package dev.loudsync.netty.discovery;
 
+import dev.loudsync.core.internal.Checks;
 import dev.loudsync.core.TimeSource;
 import dev.loudsync.netty.discovery.internal.Beacon;
 import dev.loudsync.netty.discovery.internal.Interfaces;
@@ -596,7 +597,7 @@ public final class LanDiscovery implements AutoCloseable {
 
         /** The UDP port to receive beacons on, 0 to 65535 (0: any free port, see {@link LanDiscovery#beaconAddress()}); default 8081. */
         public Builder beaconPort(int port) {
-            once(beaconPort, "beaconPort");
+            Checks.once(beaconPort, "beaconPort");
             if (port < 0 || port > 65_535) {
                 throw new IllegalArgumentException("beaconPort: " + port + " (expected: 0-65535)");
             }
@@ -609,21 +610,21 @@ public final class LanDiscovery implements AutoCloseable {
          * broadcasts). The socket is bound with {@code SO_REUSEADDR}.
          */
         public Builder beaconBindAddress(InetAddress address) {
-            once(beaconBindAddress, "beaconBindAddress");
+            Checks.once(beaconBindAddress, "beaconBindAddress");
             this.beaconBindAddress = Objects.requireNonNull(address, "beaconBindAddress");
             return this;
         }
 
         /** Whether to browse DNS-SD (mDNS, via JmDNS); default true. */
         public Builder dnsSd(boolean on) {
-            once(dnsSd, "dnsSd");
+            Checks.once(dnsSd, "dnsSd");
             this.dnsSd = on;
             return this;
         }
 
         /** Whether to listen for UDP beacons; default true. */
         public Builder beacon(boolean on) {
-            once(beacon, "beacon");
+            Checks.once(beacon, "beacon");
             this.beacon = on;
             return this;
         }
@@ -634,7 +635,7 @@ public final class LanDiscovery implements AutoCloseable {
          * multicast-capable, with an IPv4 address.
          */
         public Builder interfaceAddress(InetAddress address) {
-            once(interfaceAddress, "interfaceAddress");
+            Checks.once(interfaceAddress, "interfaceAddress");
             Objects.requireNonNull(address, "interfaceAddress");
             if (address.isAnyLocalAddress() || address.isMulticastAddress()) {
                 throw new IllegalArgumentException("interfaceAddress: " + address
@@ -646,7 +647,7 @@ public final class LanDiscovery implements AutoCloseable {
 
         /** How long a beacon sighting lasts, 10 ms to 1 hour; default 6 s. */
         public Builder expireAfter(Duration duration) {
-            once(expireAfter, "expireAfter");
+            Checks.once(expireAfter, "expireAfter");
             Objects.requireNonNull(duration, "expireAfter");
             if (duration.compareTo(Duration.ofMillis(10)) < 0 || duration.compareTo(Duration.ofHours(1)) > 0) {
                 throw new IllegalArgumentException("expireAfter: " + duration + " (expected: PT0.01S to PT1H)");
@@ -657,14 +658,14 @@ public final class LanDiscovery implements AutoCloseable {
 
         /** Where time is read (expiry, {@code lastSeen}); default the system clocks. */
         public Builder timeSource(TimeSource source) {
-            once(timeSource, "timeSource");
+            Checks.once(timeSource, "timeSource");
             this.timeSource = Objects.requireNonNull(source, "timeSource");
             return this;
         }
 
         /** Told of every change to the list. */
         public Builder listener(Listener l) {
-            once(listener, "listener");
+            Checks.once(listener, "listener");
             this.listener = Objects.requireNonNull(l, "listener");
             return this;
         }
@@ -672,12 +673,6 @@ public final class LanDiscovery implements AutoCloseable {
         /** Builds a discovery (not started; see {@link LanDiscovery#start()}). */
         public LanDiscovery build() {
             return new LanDiscovery(this);
-        }
-
-        private static void once(Object current, String property) {
-            if (current != null) {
-                throw new IllegalStateException(property + " was already set");
-            }
         }
     }
 }
