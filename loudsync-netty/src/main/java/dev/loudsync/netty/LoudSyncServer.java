@@ -8,6 +8,7 @@ import dev.loudsync.core.TimeSource;
 import dev.loudsync.netty.discovery.LanAdvertising;
 import dev.loudsync.netty.internal.ServerRuntime;
 import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslContext;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -137,6 +138,7 @@ public final class LoudSyncServer implements AutoCloseable {
         private Integer failedJoinBurst;
         private Duration failedJoinRefill;
         private LanAdvertising lanAdvertising;
+        private SslContext tls;
 
         private Builder() {
         }
@@ -328,6 +330,23 @@ public final class LoudSyncServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Serves {@code wss://} (TLS) instead of {@code ws://} on the port, plain HTTP becoming
+         * HTTPS. Build the context with Netty's {@code SslContextBuilder.forServer(...)} (the JDK's
+         * provider unless OpenSSL is chosen), or from files with {@link ServerTls}.
+         *
+         * @throws IllegalArgumentException if {@code context} is a client context
+         */
+        public Builder tls(SslContext context) {
+            Checks.once(tls, "tls");
+            Objects.requireNonNull(context, "tls");
+            if (context.isClient()) {
+                throw new IllegalArgumentException("tls: a client context (expected: SslContextBuilder.forServer)");
+            }
+            this.tls = context;
+            return this;
+        }
+
         /** Builds the server (stopped; see {@link #start()}). */
         public LoudSyncServer build() {
             return new LoudSyncServer(this);
@@ -355,7 +374,8 @@ public final class LoudSyncServer implements AutoCloseable {
                     maxOutboundBytes != null ? maxOutboundBytes : 4 << 20,
                     failedJoinBurst != null ? failedJoinBurst : 10,
                     failedJoinRefill != null ? failedJoinRefill : Duration.ofSeconds(3),
-                    lanAdvertising);
+                    lanAdvertising,
+                    tls);
         }
     }
 }

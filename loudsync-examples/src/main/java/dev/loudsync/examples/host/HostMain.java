@@ -5,6 +5,8 @@ import dev.loudsync.core.Session;
 import dev.loudsync.core.SessionCodes;
 import dev.loudsync.core.SessionConfig;
 import dev.loudsync.netty.LoudSyncServer;
+import dev.loudsync.netty.ServerTls;
+import io.netty.handler.ssl.SslContext;
 import dev.loudsync.netty.discovery.LanAdvertising;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -117,6 +119,22 @@ public final class HostMain implements Callable<Integer> {
             description = "where UDP beacons go (default: ${DEFAULT-VALUE}, LAN broadcast)")
     String beaconTarget;
 
+    @Option(names = "--tls-cert", paramLabel = "FILE", description = "TLS certificate chain (PEM); with --tls-key")
+    java.nio.file.Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "TLS private key (PEM, PKCS#8, unencrypted)")
+    java.nio.file.Path tlsKey;
+
+    @Option(names = "--tls-keystore", paramLabel = "FILE", description = "TLS keystore (PKCS#12); with --tls-password-env")
+    java.nio.file.Path tlsKeystore;
+
+    @Option(names = "--tls-password-env", paramLabel = "VAR",
+            description = "environment variable holding the keystore's password")
+    String tlsPasswordEnv;
+
+    @Option(names = "--tls-self-signed", description = "serve wss:// with a throwaway certificate; prints its fingerprint")
+    boolean tlsSelfSigned;
+
     @Option(names = "--no-qr", description = "do not print a QR code of the guest page's address")
     boolean noQr;
 
@@ -170,6 +188,10 @@ public final class HostMain implements Callable<Integer> {
             config = sessionConfig();
             LoudSyncServer.Builder builder = LoudSyncServer.builder().bindAddress(bind).port(port)
                     .joinTimeout(joinTimeout).webHandler(page);
+            SslContext tls = tls();
+            if (tls != null) {
+                builder.tls(tls);
+            }
             if (!noLanDiscovery) {
                 builder.lanDiscovery(LanAdvertising.builder().dnsSd(!noDnsSd)
                         .beaconTarget(hostAndPort(beaconTarget)).build());
@@ -193,7 +215,7 @@ public final class HostMain implements Callable<Integer> {
             return 1;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(server), "loudsync-shutdown"));
-        printBanner(console, session, server.localAddress(), !noQr);
+        printBanner(console, session, server.localAddress(), !noQr, tlsOn, tlsFingerprint);
 
         CompletableFuture<Void> closeRequested = new CompletableFuture<>();
         HostCommands commands = new HostCommands(session, console, () -> closeRequested.complete(null));
@@ -202,6 +224,54 @@ public final class HostMain implements Callable<Integer> {
         reader.start();
         closeRequested.join();
         return 0; // main exits; the shutdown hook stops the server
+    }
+
+    private static String webPage(String webSocketUrl) {
+        return webSocketUrl.replaceFirst("^ws://", "http://").replaceFirst("^wss://", "https://");
+    }
+
+    /** Whether TLS is on, and a self-signed certificate's SHA-256 fingerprint for the banner. */
+    private boolean tlsOn;
+    private String tlsFingerprint;
+
+    /** The TLS context the options ask for, or null for plain ws://. */
+    private SslContext tls() {
+        int ways = (tlsCert != null || tlsKey != null ? 1 : 0) + (tlsKeystore != null ? 1 : 0) + (tlsSelfSigned ? 1 : 0);
+        if (ways == 0) {
+            return null;
+        }
+        if (ways > 1) {
+            throw new IllegalArgumentException("TLS: choose one of --tls-cert/--tls-key, --tls-keystore, --tls-self-signed");
+        }
+        tlsOn = true;
+        if (tlsSelfSigned) {
+            List<String> names = new java.util.ArrayList<>(List.of("localhost"));
+            for (InetAddress a : LanAddresses.of(bindAddressOrAny())) {
+                names.add(a.getHostAddress());
+            }
+            ServerTls.SelfSigned self = ServerTls.selfSigned(names.stream().distinct().toList());
+            tlsFingerprint = self.sha256Fingerprint();
+            return self.context();
+        }
+        if (tlsKeystore != null) {
+            String password = tlsPasswordEnv != null ? System.getenv(tlsPasswordEnv) : null;
+            if (password == null) {
+                throw new IllegalArgumentException("TLS: --tls-keystore needs --tls-password-env VAR with VAR set");
+            }
+            return ServerTls.fromPkcs12(tlsKeystore, password.toCharArray());
+        }
+        if (tlsCert == null || tlsKey == null) {
+            throw new IllegalArgumentException("TLS: --tls-cert and --tls-key go together");
+        }
+        return ServerTls.fromPem(tlsCert, tlsKey);
+    }
+
+    private InetAddress bindAddressOrAny() {
+        try {
+            return InetAddress.getByName(bind);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("bind: " + bind + " (unknown host)");
+        }
     }
 
     private static InetSocketAddress hostAndPort(String text) {
@@ -235,18 +305,30 @@ public final class HostMain implements Callable<Integer> {
     }
 
     static void printBanner(PrintStream out, Session session, InetSocketAddress bound, boolean qr) {
+        printBanner(out, session, bound, qr, false, null);
+    }
+
+    /** The banner; with TLS the URLs are wss:// and https://, and a self-signed certificate's fingerprint shows. */
+    static void printBanner(PrintStream out, Session session, InetSocketAddress bound, boolean qr, boolean tls,
+            String fingerprint) {
         out.println("LoudSync host \"" + session.config().name() + "\" — session code "
                 + SessionCodes.display(session.id()));
         List<String> webSockets = LanAddresses.webSocketUrls(bound);
+        if (tls) {
+            webSockets = webSockets.stream().map(u -> u.replaceFirst("^ws://", "wss://")).toList();
+        }
+        if (fingerprint != null) {
+            out.println("TLS certificate SHA-256 fingerprint: " + fingerprint);
+        }
         for (String url : webSockets) {
             out.println("  " + url);
         }
         out.println("Guest page: open it on a phone on the same network");
         for (String url : webSockets) {
-            out.println("  " + url.replaceFirst("^ws://", "http://"));
+            out.println("  " + webPage(url));
         }
         if (qr && !webSockets.isEmpty()) {
-            out.print(TerminalQr.render(webSockets.get(0).replaceFirst("^ws://", "http://")));
+            out.print(TerminalQr.render(webPage(webSockets.get(0))));
         }
         out.println("Type help for commands.");
         out.flush();

@@ -25,6 +25,8 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -91,6 +93,7 @@ public final class LoudSyncClient implements AutoCloseable {
     private final ClientListener listener;
     private final TimeSource time;
     private final boolean batching;
+    private final SslContext tls;
     private final EventLoopGroup ownGroup;
     private final EventLoop loop;
     private final ClientCodec codec = new ClientCodec();
@@ -130,6 +133,7 @@ public final class LoudSyncClient implements AutoCloseable {
         this.listener = b.listener;
         this.time = b.time;
         this.batching = b.batching;
+        this.tls = "wss".equals(b.url.getScheme()) ? (b.tls != null ? b.tls : defaultClientTls()) : null;
         if (b.group != null) {
             this.ownGroup = null;
             this.loop = b.group.next();
@@ -139,6 +143,14 @@ public final class LoudSyncClient implements AutoCloseable {
             this.loop = ownGroup.next();
         }
         this.clock = new ClockSync(time);
+    }
+
+    private static SslContext defaultClientTls() {
+        try {
+            return SslContextBuilder.forClient().build();
+        } catch (javax.net.ssl.SSLException e) {
+            throw new IllegalStateException("no default TLS context", e);
+        }
     }
 
     /** A new builder. */
@@ -282,6 +294,9 @@ public final class LoudSyncClient implements AutoCloseable {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (tls != null) {
+                            ch.pipeline().addLast(tls.newHandler(ch.alloc(), url.getHost(), port));
+                        }
                         ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(8192),
                                 new WebSocketClientProtocolHandler(WebSocketClientProtocolConfig.newBuilder()
                                         .webSocketUri(url)
@@ -571,6 +586,7 @@ public final class LoudSyncClient implements AutoCloseable {
         private TimeSource time = TimeSource.system();
         private boolean batching = true;
         private EventLoopGroup group;
+        private SslContext tls;
 
         private Builder() {
         }
@@ -578,8 +594,8 @@ public final class LoudSyncClient implements AutoCloseable {
         /** The host's WebSocket URL, {@code ws://HOST:PORT/}. Required. */
         public Builder url(URI hostUrl) {
             Objects.requireNonNull(hostUrl, "url");
-            if (!"ws".equals(hostUrl.getScheme()) || hostUrl.getHost() == null) {
-                throw new IllegalArgumentException("url: " + hostUrl + " (expected: ws://HOST:PORT/)");
+            if (!("ws".equals(hostUrl.getScheme()) || "wss".equals(hostUrl.getScheme())) || hostUrl.getHost() == null) {
+                throw new IllegalArgumentException("url: " + hostUrl + " (expected: ws://HOST:PORT/ or wss://...)");
             }
             this.url = hostUrl.getPath() == null || hostUrl.getPath().isEmpty() ? hostUrl.resolve("/") : hostUrl;
             return this;
@@ -644,6 +660,19 @@ public final class LoudSyncClient implements AutoCloseable {
         /** Whether to ask for batched {@code MEMBERS_CHANGED}; default true. */
         public Builder membersChanged(boolean enabled) {
             this.batching = enabled;
+            return this;
+        }
+
+        /**
+         * The TLS context for a {@code wss://} URL, for example one that trusts the host's
+         * self-signed certificate; default the JDK's trusted authorities.
+         */
+        public Builder tls(SslContext context) {
+            Objects.requireNonNull(context, "tls");
+            if (!context.isClient()) {
+                throw new IllegalArgumentException("tls: a server context (expected: SslContextBuilder.forClient)");
+            }
+            this.tls = context;
             return this;
         }
 

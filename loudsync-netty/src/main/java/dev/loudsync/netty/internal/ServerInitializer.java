@@ -54,10 +54,13 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
         channels.add(ch);
         ServerRuntime.Settings s = server.settings();
         ChannelPipeline p = ch.pipeline();
+        if (s.tls() != null) {
+            p.addLast(s.tls().newHandler(ch.alloc()));
+        }
         p.addLast(new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADERS, 8192));
         p.addLast(new HttpGate(s.handshakeTimeout().toNanos()));
         p.addLast(new HttpObjectAggregator(1024));
-        p.addLast(new HttpRouter(s.path(), server.origins(), s.webHandler(), false));
+        p.addLast(new HttpRouter(s.path(), server.origins(), s.webHandler(), s.tls() != null));
         p.addLast(new WebSocketServerProtocolHandler(webSocket));
         p.addLast(new WebSocketFrameAggregator(s.maxFrameBytes()));
         p.addLast(new SessionBridge(server));

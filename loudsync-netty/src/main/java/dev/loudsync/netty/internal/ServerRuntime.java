@@ -47,7 +47,7 @@ public final class ServerRuntime {
             List<String> allowedOrigins, WebHandler webHandler, EventLoopGroup bossGroup,
             EventLoopGroup workerGroup, int ioThreads, TimeSource timeSource, Duration stopTimeout,
             int messagesPerSecond, int messageBurst, int maxOutboundBytes, int failedJoinBurst,
-            Duration failedJoinRefill, LanAdvertising lanAdvertising) {
+            Duration failedJoinRefill, LanAdvertising lanAdvertising, io.netty.handler.ssl.SslContext tls) {
     }
 
     private enum State { NEW, STARTING, STARTED, STOPPING, STOPPED }
