@@ -9,6 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLException;
 
@@ -22,8 +25,8 @@ public final class ServerTls {
     }
 
     /** A throwaway certificate with its key, and the certificate's SHA-256 fingerprint. */
-    public record SelfSigned(SslContext context, java.security.cert.X509Certificate certificate,
-            java.security.PrivateKey privateKey, String sha256Fingerprint) {
+    public record SelfSigned(SslContext context, X509Certificate certificate,
+            PrivateKey privateKey, String sha256Fingerprint) {
     }
 
     /**
@@ -33,49 +36,12 @@ public final class ServerTls {
      *
      * @param names DNS names and IP literals the certificate is for, at least one
      */
-    public static SelfSigned selfSigned(java.util.List<String> names) {
+    public static SelfSigned selfSigned(List<String> names) {
         if (names.isEmpty()) {
             throw new IllegalArgumentException("names: empty (expected: at least one DNS name or IP address)");
         }
-        try {
-            java.security.KeyPairGenerator kpg = java.security.KeyPairGenerator.getInstance("EC");
-            kpg.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
-            java.security.KeyPair keys = kpg.generateKeyPair();
-            long now = System.currentTimeMillis();
-            org.bouncycastle.asn1.x500.X500Name subject = new org.bouncycastle.asn1.x500.X500Name(
-                    "CN=" + names.get(0).replaceAll("[,=+<>#;\\\"]", "_"));
-            org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder builder =
-                    new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(subject,
-                            java.math.BigInteger.valueOf(now), new java.util.Date(now - 3_600_000L),
-                            new java.util.Date(now + 30L * 24 * 3_600_000L), subject, keys.getPublic());
-            org.bouncycastle.asn1.x509.GeneralName[] alternatives =
-                    new org.bouncycastle.asn1.x509.GeneralName[names.size()];
-            for (int i = 0; i < names.size(); i++) {
-                String n = names.get(i);
-                boolean ip = n.matches("[0-9.]+") || n.contains(":");
-                alternatives[i] = new org.bouncycastle.asn1.x509.GeneralName(ip
-                        ? org.bouncycastle.asn1.x509.GeneralName.iPAddress
-                        : org.bouncycastle.asn1.x509.GeneralName.dNSName, n);
-            }
-            builder.addExtension(org.bouncycastle.asn1.x509.Extension.subjectAlternativeName, false,
-                    new org.bouncycastle.asn1.x509.GeneralNames(alternatives));
-            java.security.cert.X509Certificate cert = new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter()
-                    .getCertificate(builder.build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder(
-                            "SHA256withECDSA").build(keys.getPrivate())));
-            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(cert.getEncoded());
-            StringBuilder fingerprint = new StringBuilder();
-            for (byte b : digest) {
-                if (fingerprint.length() > 0) {
-                    fingerprint.append(':');
-                }
-                fingerprint.append(String.format("%02X", b));
-            }
-            SslContext context = SslContextBuilder.forServer(keys.getPrivate(), cert).build();
-            return new SelfSigned(context, cert, keys.getPrivate(), fingerprint.toString());
-        } catch (GeneralSecurityException | SSLException | org.bouncycastle.operator.OperatorCreationException
-                | org.bouncycastle.cert.CertIOException e) {
-            throw new IllegalStateException("cannot make a self-signed certificate: " + e.getMessage(), e);
-        }
+        // In a class of its own, so that ServerTls loads without the optional BouncyCastle.
+        return SelfSignedCertificates.create(names);
     }
 
     /**
