@@ -19,7 +19,10 @@ import java.util.concurrent.TimeUnit;
  */
 final class NettyConnection implements Connection {
 
-    /** How long a peer has to answer our close frame before the socket is closed anyway. */
+    /** The name Netty's handshake gives the WebSocket frame decoder in the pipeline. */
+    private static final String FRAME_DECODER = "wsdecoder";
+
+    /** How long after our close frame the socket is closed (the peer may answer meanwhile). */
     static final long CLOSE_REPLY_TIMEOUT_MILLIS = 1_000;
 
     private final Channel channel;
@@ -72,8 +75,13 @@ final class NettyConnection implements Connection {
         if (!channel.isActive()) {
             return;
         }
-        // Netty's protocol handler drops writes after a close frame and closes the channel when the
-        // peer answers with its own close frame. A peer that never answers is cut off shortly after.
+        // Netty's protocol handler drops writes after a close frame. Reading stops here too: the
+        // frame decoder answers a protocol violation with a close frame of its own, and a guest
+        // gets exactly one. Bytes still buffered go on undecoded and are released downstream.
+        if (channel.pipeline().get(FRAME_DECODER) != null) {
+            channel.pipeline().remove(FRAME_DECODER);
+        }
+        // The peer's answer is not awaited: the socket closes shortly after our close frame.
         channel.writeAndFlush(new CloseWebSocketFrame(code.code(), code.reason())).addListener(f -> {
             if (channel.isActive()) {
                 channel.eventLoop().schedule(() -> {
