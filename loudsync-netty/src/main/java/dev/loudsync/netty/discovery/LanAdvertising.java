@@ -1,6 +1,7 @@
 package dev.loudsync.netty.discovery;
 
 import dev.loudsync.core.internal.Checks;
+import dev.loudsync.netty.discovery.internal.Interfaces;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -147,11 +148,8 @@ public final class LanAdvertising {
         /** How often to send each session's beacon, 50 ms to 5 min; default 2 s. */
         public Builder beaconInterval(Duration interval) {
             Checks.once(beaconInterval, "beaconInterval");
-            Objects.requireNonNull(interval, "beaconInterval");
-            if (interval.compareTo(Duration.ofMillis(50)) < 0 || interval.compareTo(Duration.ofMinutes(5)) > 0) {
-                throw new IllegalArgumentException("beaconInterval: " + interval + " (expected: PT0.05S to PT5M)");
-            }
-            this.beaconInterval = interval;
+            this.beaconInterval = Checks.inRange(interval, "beaconInterval", Duration.ofMillis(50),
+                    Duration.ofMinutes(5));
             return this;
         }
 
@@ -162,12 +160,7 @@ public final class LanAdvertising {
          */
         public Builder networkInterfaceAddress(InetAddress address) {
             Checks.once(networkInterfaceAddress, "networkInterfaceAddress");
-            Objects.requireNonNull(address, "networkInterfaceAddress");
-            if (address.isAnyLocalAddress() || address.isMulticastAddress()) {
-                throw new IllegalArgumentException("networkInterfaceAddress: " + address
-                        + " (expected: the address of one interface, not a wildcard or multicast address)");
-            }
-            this.networkInterfaceAddress = address;
+            this.networkInterfaceAddress = Interfaces.requireInterfaceAddress(address, "networkInterfaceAddress");
             return this;
         }
 

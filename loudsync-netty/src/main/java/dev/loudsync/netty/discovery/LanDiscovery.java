@@ -636,23 +636,14 @@ public final class LanDiscovery implements AutoCloseable {
          */
         public Builder interfaceAddress(InetAddress address) {
             Checks.once(interfaceAddress, "interfaceAddress");
-            Objects.requireNonNull(address, "interfaceAddress");
-            if (address.isAnyLocalAddress() || address.isMulticastAddress()) {
-                throw new IllegalArgumentException("interfaceAddress: " + address
-                        + " (expected: the address of one interface, not a wildcard or multicast address)");
-            }
-            this.interfaceAddress = address;
+            this.interfaceAddress = Interfaces.requireInterfaceAddress(address, "interfaceAddress");
             return this;
         }
 
         /** How long a beacon sighting lasts, 10 ms to 1 hour; default 6 s. */
         public Builder expireAfter(Duration duration) {
             Checks.once(expireAfter, "expireAfter");
-            Objects.requireNonNull(duration, "expireAfter");
-            if (duration.compareTo(Duration.ofMillis(10)) < 0 || duration.compareTo(Duration.ofHours(1)) > 0) {
-                throw new IllegalArgumentException("expireAfter: " + duration + " (expected: PT0.01S to PT1H)");
-            }
-            this.expireAfter = duration;
+            this.expireAfter = Checks.inRange(duration, "expireAfter", Duration.ofMillis(10), Duration.ofHours(1));
             return this;
         }
 

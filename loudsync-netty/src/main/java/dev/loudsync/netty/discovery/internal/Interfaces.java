@@ -60,4 +60,14 @@ public final class Interfaces {
             return false;
         }
     }
+
+    /** Returns {@code address} if it can name one interface, else throws (null, wildcard, multicast). */
+    public static java.net.InetAddress requireInterfaceAddress(java.net.InetAddress address, String property) {
+        java.util.Objects.requireNonNull(address, property);
+        if (address.isAnyLocalAddress() || address.isMulticastAddress()) {
+            throw new IllegalArgumentException(property + ": " + address
+                    + " (expected: the address of one interface, not a wildcard or multicast address)");
+        }
+        return address;
+    }
 }
