@@ -7,6 +7,7 @@ import dev.loudsync.core.protocol.GuestMessage;
 import dev.loudsync.core.protocol.GuestMessage.Join;
 import dev.loudsync.core.protocol.HostMessage;
 import dev.loudsync.core.testing.Harness;
+import dev.loudsync.core.testing.SessionInvariants;
 import dev.loudsync.core.testing.TestConnection;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -74,17 +75,8 @@ class SessionModelTest {
             }
         }
 
-        /**
-         * Waits until the session is quiet: one batch window for the step's changes, and one more if
-         * the periodic check (every 5 s from the start) ran inside the first wait.
-         */
         void quiesce() {
-            long tick = 5_000_000_000L;
-            long before = h.time.nanoTime();
-            h.advance(window.plusMillis(1));
-            if (h.time.nanoTime() / tick != before / tick) {
-                h.advance(window.plusMillis(1));
-            }
+            SessionInvariants.quiesce(h, window);
         }
 
         TestConnection anyOpen() {
@@ -138,40 +130,8 @@ class SessionModelTest {
         }
 
         void check() {
-            List<Member> members = session.members();
-            assertThat(members.size()).as("members").isLessThanOrEqualTo(session.config().maxMembers());
-            assertThat(members.get(0).isHost()).as("host first").isTrue();
-            assertThat(members.stream().filter(Member::isHost)).as("one host").hasSize(1);
-            assertThat(members.stream().map(Member::id).distinct()).as("unique ids").hasSize(members.size());
-            for (int i = 2; i < members.size(); i++) {
-                Member a = members.get(i - 1);
-                Member b = members.get(i);
-                assertThat(a.joinedAt() < b.joinedAt() || (a.joinedAt() == b.joinedAt()
-                        && a.id().compareTo(b.id()) < 0)).as("order of %s, %s", a.id(), b.id()).isTrue();
-            }
-            Map<String, Integer> openMemberConnections = new HashMap<>();
-            for (TestConnection c : connections) {
-                if (c.isOpen() && c.view.hasList()) {
-                    String id = deviceOf.get(c);
-                    openMemberConnections.merge(id, 1, Integer::sum);
-                    assertThat(c.view.members()).as("view of %s", id).isEqualTo(members);
-                    for (HostMessage m : c.drain()) {
-                        if (m instanceof HostMessage.Welcome) {
-                            tokens.put(id, ((HostMessage.Welcome) m).resumeToken());
-                        }
-                    }
-                }
-            }
-            for (Member m : members) {
-                if (m.isHost()) {
-                    continue;
-                }
-                int expected = m.status() == MemberStatus.CONNECTED ? 1 : 0;
-                assertThat(openMemberConnections.getOrDefault(m.id(), 0)).as("connections of %s", m.id())
-                        .isEqualTo(expected);
-            }
-            assertThat(openMemberConnections.keySet()).as("connections that think they are members")
-                    .allMatch(id -> members.stream().anyMatch(m -> m.id().equals(id)));
+            SessionInvariants.check(session, connections, deviceOf::get,
+                    w -> tokens.put(w.yourDeviceId(), w.resumeToken()));
         }
     }
 }
