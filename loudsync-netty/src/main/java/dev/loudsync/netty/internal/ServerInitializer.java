@@ -1,6 +1,7 @@
 package dev.loudsync.netty.internal;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
@@ -10,6 +11,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import java.util.function.Supplier;
 
 /** The pipeline of one connection, top to bottom. */
 final class ServerInitializer extends ChannelInitializer<Channel> {
@@ -21,10 +23,20 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
     private final ServerContext server;
     private final ChannelGroup channels;
     private final WebSocketServerProtocolConfig webSocket;
+    private final Supplier<ChannelHandler> last;
 
     ServerInitializer(ServerContext server, ChannelGroup channels) {
+        this(server, channels, () -> new SessionBridge(server));
+    }
+
+    /**
+     * The same pipeline with another last handler in place of the session bridge; the conformance
+     * test puts an echo there, so that a WebSocket test suite exercises exactly this configuration.
+     */
+    ServerInitializer(ServerContext server, ChannelGroup channels, Supplier<ChannelHandler> last) {
         this.server = server;
         this.channels = channels;
+        this.last = last;
         ServerRuntime.Settings s = server.settings();
         this.webSocket = WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath(s.path())
@@ -63,6 +75,6 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
         p.addLast(new HttpRouter(s.path(), server.origins(), s.webHandler(), s.tls() != null));
         p.addLast(new WebSocketServerProtocolHandler(webSocket));
         p.addLast(new WebSocketFrameAggregator(s.maxFrameBytes()));
-        p.addLast(new SessionBridge(server));
+        p.addLast(last.get());
     }
 }
