@@ -99,6 +99,41 @@ class TlsTest {
     }
 
     @Test
+    void contextsFromPemFilesAndAPkcs12Keystore_serveWss(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.util.Base64.Encoder b64 = java.util.Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII));
+        java.nio.file.Path cert = dir.resolve("cert.pem");
+        java.nio.file.Path key = dir.resolve("key.pem");
+        java.nio.file.Files.writeString(cert, "-----BEGIN CERTIFICATE-----\n"
+                + b64.encodeToString(CERT.certificate().getEncoded()) + "\n-----END CERTIFICATE-----\n");
+        java.nio.file.Files.writeString(key, "-----BEGIN PRIVATE KEY-----\n"
+                + b64.encodeToString(CERT.privateKey().getEncoded()) + "\n-----END PRIVATE KEY-----\n");
+        java.nio.file.Path p12 = dir.resolve("keystore.p12");
+        char[] password = "secret".toCharArray();
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        ks.setKeyEntry("host", CERT.privateKey(), password, new java.security.cert.Certificate[] {CERT.certificate()});
+        try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(p12)) {
+            ks.store(out, password);
+        }
+        for (io.netty.handler.ssl.SslContext context : List.of(ServerTls.fromPem(cert, key),
+                ServerTls.fromPkcs12(p12, password))) {
+            try (ServerTestSupport other = new ServerTestSupport(b -> b.tls(context))) {
+                other.open();
+                try (LoudSyncClient c = LoudSyncClient.builder()
+                        .url(URI.create("wss://127.0.0.1:" + other.server.port() + "/"))
+                        .sessionId("ABC123").device("java", "Java")
+                        .tls(SslContextBuilder.forClient().trustManager(CERT.certificate()).build())
+                        .build()) {
+                    assertThat(c.connect().get(10, TimeUnit.SECONDS).yourDeviceId()).isEqualTo("java");
+                }
+            }
+        }
+        assertThat(catchThrowable(() -> ServerTls.fromPkcs12(p12, "wrong".toCharArray())))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void theFingerprint_isTheCertificatesSha256() throws Exception {
         byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(CERT.certificate().getEncoded());
         assertThat(CERT.sha256Fingerprint().replace(":", "")).isEqualToIgnoringCase(
