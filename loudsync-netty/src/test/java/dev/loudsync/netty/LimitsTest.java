@@ -115,6 +115,10 @@ class LimitsTest {
                 }
             }
             assertThat(sent).as("broadcasts until the slow member was removed").isLessThan(5_000);
+            // Everything sent to the slow member after it stopped reading: the kernel's socket buffers
+            // on both sides, plus at most maxOutboundBytes queued in the JVM before it was cut off.
+            System.out.println("slow reader: removed after " + sent + " broadcasts of ~16 KB ("
+                    + sent * 16_000 / 1024 + " KiB sent its way in all; at most 64 KiB of it held in the JVM)");
             if (left == null) {
                 left = fast.nextOf("MEMBER_LEFT").path("payload");
             }
