@@ -1,13 +1,10 @@
 package dev.loudsync.core;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.loudsync.core.protocol.ApplicationMessage;
 import dev.loudsync.core.protocol.GuestMessage;
 import dev.loudsync.core.protocol.GuestMessage.Join;
-import dev.loudsync.core.protocol.HostMessage;
 import dev.loudsync.core.testing.Harness;
 import dev.loudsync.core.testing.SessionInvariants;
 import dev.loudsync.core.testing.TestConnection;

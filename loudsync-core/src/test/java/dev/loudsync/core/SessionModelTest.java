@@ -1,11 +1,8 @@
 package dev.loudsync.core;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.loudsync.core.protocol.ApplicationMessage;
 import dev.loudsync.core.protocol.GuestMessage;
 import dev.loudsync.core.protocol.GuestMessage.Join;
-import dev.loudsync.core.protocol.HostMessage;
 import dev.loudsync.core.testing.Harness;
 import dev.loudsync.core.testing.SessionInvariants;
 import dev.loudsync.core.testing.TestConnection;
