@@ -5,6 +5,8 @@ import dev.loudsync.core.protocol.ErrorCode;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 
 /**
  * Slows down guessing of session codes and PINs: each IP address may fail to join a burst of times,
@@ -44,6 +46,18 @@ final class JoinGuard {
         }
         long now = time.nanoTime();
         buckets.computeIfAbsent(address, a -> new TokenBucket(perSecond, burst, now)).tryTake(now);
+    }
+
+    /**
+     * Counts refused joins of the registry's {@code onJoinRefused} callback, except while
+     * {@code stopping} is set: refusals caused by the server's own stop are no guesses.
+     */
+    BiConsumer<String, ErrorCode> countingUnless(AtomicBoolean stopping) {
+        return (address, code) -> {
+            if (!stopping.get()) {
+                refused(ipOf(address), code);
+            }
+        };
     }
 
     /** The IP part of an address formatted by {@link NettyConnection#formatAddress}. */

@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,16 +85,17 @@ public final class ServerRuntime {
         WebSocketFrames frames = new WebSocketFrames(codec);
         JoinGuard joinGuard = new JoinGuard(settings.timeSource(), settings.failedJoinBurst(),
                 settings.failedJoinRefill());
+        AtomicBoolean stopping = new AtomicBoolean();
         this.registry = SessionRegistry.builder()
                 .timeSource(settings.timeSource())
                 .executors(() -> new EventLoopExecutor(worker.next()))
                 .broadcaster(new FrameBroadcaster(frames, settings.timeSource(), ByteBufAllocator.DEFAULT))
                 .joinTimeout(settings.joinTimeout())
-                .onJoinRefused((address, code) -> joinGuard.refused(JoinGuard.ipOf(address), code))
+                .onJoinRefused(joinGuard.countingUnless(stopping))
                 .build();
         this.context = new ServerContext(registry, settings.timeSource(), codec, frames, joinGuard,
                 new ConnectionLimits(settings.maxConnections(), settings.maxConnectionsPerAddress()),
-                new OriginPolicy(settings.allowedOrigins()), settings);
+                new OriginPolicy(settings.allowedOrigins()), settings, stopping);
         this.channels = new DefaultChannelGroup("loudsync", worker.next());
         this.advertiser = settings.lanAdvertising() != null
                 ? new LanAdvertiser(settings.lanAdvertising(), registry, settings.timeSource(),
@@ -229,6 +231,7 @@ public final class ServerRuntime {
                 advertisingStopped = lan;
             }
         }
+        context.stopping().set(true);
         serverChannel.close();
         registry.closeAll().whenComplete((v, e) -> {
             // Guests that had not joined yet are told the server goes away.

@@ -86,6 +86,10 @@ final class SessionBridge extends ChannelInboundHandlerAdapter {
             return;
         }
         GuestMessage message = decoded.message();
+        if (message instanceof GuestMessage.Join && server.stopping().get()) {
+            connection.close(CloseCode.GOING_AWAY);
+            return;
+        }
         if (message instanceof GuestMessage.Join
                 && !server.joinGuard().allows(JoinGuard.ipOf(connection.remoteAddress()))) {
             connection.send(new HostMessage.Error(ErrorCode.RATE_LIMITED,

@@ -87,7 +87,7 @@ class AutobahnConformanceTest {
             ServerContext context = new ServerContext(registry, time, codec, frames,
                     new JoinGuard(time, s.failedJoinBurst(), s.failedJoinRefill()),
                     new ConnectionLimits(s.maxConnections(), s.maxConnectionsPerAddress()),
-                    new OriginPolicy(s.allowedOrigins()), s);
+                    new OriginPolicy(s.allowedOrigins()), s, new java.util.concurrent.atomic.AtomicBoolean());
             Channel server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                     .childHandler(new ServerInitializer(context,
                             new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE), Echo::new))

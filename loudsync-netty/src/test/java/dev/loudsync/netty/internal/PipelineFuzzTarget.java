@@ -37,7 +37,7 @@ import java.util.concurrent.TimeUnit;
  */
 class PipelineFuzzTarget {
 
-    private static final byte[] UPGRADE = ("GET / HTTP/1.1\r\nHost: localhost:8080\r\nUpgrade: websocket\r\n"
+    static final byte[] UPGRADE = ("GET / HTTP/1.1\r\nHost: localhost:8080\r\nUpgrade: websocket\r\n"
             + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
             .getBytes(StandardCharsets.US_ASCII);
 
@@ -52,7 +52,7 @@ class PipelineFuzzTarget {
         "{\"type\":",
     };
 
-    private static ServerRuntime.Settings settings(ManualTime time) {
+    static ServerRuntime.Settings settings(ManualTime time) {
         return new ServerRuntime.Settings(null, 0, "/", 65536, Duration.ofSeconds(10), Duration.ofSeconds(10),
                 1000, 1000, List.of(), null, null, null, 1, time, Duration.ofSeconds(5), 20, 40, 1 << 20, 10,
                 Duration.ofSeconds(1), null, null);
@@ -70,7 +70,7 @@ class PipelineFuzzTarget {
         ServerContext context = new ServerContext(registry, time, codec, frames,
                 new JoinGuard(time, s.failedJoinBurst(), s.failedJoinRefill()),
                 new ConnectionLimits(s.maxConnections(), s.maxConnectionsPerAddress()),
-                new OriginPolicy(s.allowedOrigins()), s);
+                new OriginPolicy(s.allowedOrigins()), s, new java.util.concurrent.atomic.AtomicBoolean());
         EmbeddedChannel ch = new EmbeddedChannel(
                 new ServerInitializer(context, new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE)));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -115,7 +115,7 @@ class PipelineFuzzTarget {
         }
     }
 
-    private static void write(EmbeddedChannel ch, byte[] bytes, ByteArrayOutputStream out) {
+    static void write(EmbeddedChannel ch, byte[] bytes, ByteArrayOutputStream out) {
         if (ch.isOpen()) {
             ch.writeInbound(Unpooled.wrappedBuffer(bytes)); // rethrows what reached the pipeline's end
             ch.runPendingTasks();
@@ -123,7 +123,7 @@ class PipelineFuzzTarget {
         drain(ch, out);
     }
 
-    private static void drain(EmbeddedChannel ch, ByteArrayOutputStream out) {
+    static void drain(EmbeddedChannel ch, ByteArrayOutputStream out) {
         Object m;
         while ((m = ch.readOutbound()) != null) {
             if (m instanceof ByteBuf) {
@@ -141,7 +141,7 @@ class PipelineFuzzTarget {
     }
 
     /** A client frame, masked with a zero key. */
-    private static byte[] frame(boolean fin, int opcode, byte[] payload) {
+    static byte[] frame(boolean fin, int opcode, byte[] payload) {
         ByteArrayOutputStream f = new ByteArrayOutputStream();
         f.write((fin ? 0x80 : 0) | (opcode & 0x0F));
         if (payload.length < 126) {
