@@ -237,6 +237,40 @@ class LivenessTest {
         assertThat(member(s, "m").latencyMillis()).isEqualTo(OptionalInt.empty());
     }
 
+    @Test
+    void firstLatenciesOfALargeSession_goOutWithinTheLatencyBudget_spreadOverTicks_andViewsStayEqual() {
+        Session s = h.open(b -> b.latencyProbes(false).maxMembers(301));
+        java.util.List<TestConnection> guests = new java.util.ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            guests.add(h.join(s, "g" + i));
+        }
+        TestConnection watcher = guests.get(0);
+        guests.forEach(TestConnection::drain);
+        // 4,000 frames/s over a 5 s tick = 20,000 frames; an update costs 301 (one per member): 66 fit.
+        int perTick = 20_000 / 301;
+        for (int i = 0; i < 300; i++) {
+            guests.get(i).send(new GuestMessage.Heartbeat("g" + i, 45L));
+        }
+        assertThat(watcher.drain()).filteredOn(m -> m instanceof HostMessage.MemberUpdated).hasSize(perTick);
+        assertThat(s.members()).filteredOn(m -> m.latencyMillis().isPresent()).hasSize(perTick);
+        assertThat(watcher.view.members()).isEqualTo(s.members());
+
+        for (int tick = 1; tick <= 5; tick++) {
+            for (int i = 0; i < 300; i++) {
+                guests.get(i).send(new GuestMessage.Heartbeat("g" + i, null)); // alive, nothing new
+            }
+            h.advance(Duration.ofSeconds(5));
+            long published = s.members().stream().filter(m -> m.latencyMillis().isPresent()).count();
+            assertThat(published).isEqualTo(Math.min(300, perTick * (tick + 1L)));
+            for (TestConnection g : guests) {
+                g.drain();
+                assertThat(g.view.members()).isEqualTo(s.members());
+            }
+        }
+        assertThat(s.members()).allSatisfy(m -> assertThat(m.latencyMillis())
+                .isEqualTo(m.isHost() ? OptionalInt.empty() : OptionalInt.of(45)));
+    }
+
     private static Member member(Session s, String id) {
         return s.members().stream().filter(m -> m.id().equals(id)).findFirst().orElseThrow();
     }

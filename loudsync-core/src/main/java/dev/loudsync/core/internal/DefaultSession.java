@@ -22,6 +22,7 @@ import dev.loudsync.core.transport.Connection;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -56,7 +57,12 @@ import org.slf4j.LoggerFactory;
  *       view, the subject's own entry included, equals the host's list.</li>
  *   <li>A latency change is published only when it is material (from unknown, or by at least 10 ms
  *       and a quarter of the published value); {@link #members()} shows the published value, so
- *       views still equal the host's list exactly while jitter causes no traffic.</li>
+ *       views still equal the host's list exactly while jitter causes no traffic. Latency-only
+ *       updates also share a budget of {@value #LATENCY_FRAMES_PER_SECOND} frames per second
+ *       (each goes to every member): a session of up to about 200 members publishes at once,
+ *       a larger one spreads the changes over the following ticks, oldest first, so that
+ *       thousands of first measurements never turn into millions of frames. Status changes
+ *       (reconnecting) are never delayed.</li>
  *   <li>A resume rotates the resume token (the new one is in the new {@code WELCOME}) and takes
  *       the new display name, announced with {@code MEMBER_UPDATED} if it changed.</li>
  *   <li>A member closed for repeated protocol violations leaves with "Connection closed".</li>
@@ -69,6 +75,13 @@ public final class DefaultSession implements Session {
     private static final Logger log = LoggerFactory.getLogger(DefaultSession.class);
     private static final int PROTOCOL_VERSION = 1;
     private static final long MAX_LATENCY_MILLIS = 60_000;
+
+    /**
+     * Frames per second that latency-only {@code MEMBER_UPDATED}s may cost a session: each update
+     * goes to every member, so at 1,000 members one round of first measurements alone would be
+     * a million frames.
+     */
+    static final int LATENCY_FRAMES_PER_SECOND = 4_000;
     private static final SecureRandom TOKENS = new SecureRandom();
 
     private final SessionConfig config;
@@ -92,6 +105,12 @@ public final class DefaultSession implements Session {
     private final LinkedHashMap<String, PendingJoin> pending = new LinkedHashMap<>();
     private final Set<String> banned = new HashSet<>();
     private final MembershipBatcher batcher;
+    /** Members with a material latency change waiting for the latency budget, oldest first. */
+    private final ArrayDeque<MemberState> latencyQueue = new ArrayDeque<>();
+    /** Frames that latency-only updates may still cost before the next tick. */
+    private long latencyFrames;
+    /** Whether a latency-only update went out since the last tick (one always may). */
+    private boolean latencyPublishedThisTick;
     private Future<?> tick;
     private Future<?> flush;
     private long lastFlushNanos;
@@ -115,6 +134,7 @@ public final class DefaultSession implements Session {
         this.tickNanos = (check.compareTo(third) < 0 ? check : third).toNanos();
         this.lastFlushNanos = time.nanoTime() - config.batchWindow().toNanos();
         this.snapshot = List.of(host.member);
+        this.latencyFrames = latencyFramesPerTick();
     }
 
     String key() {
@@ -475,12 +495,51 @@ public final class DefaultSession implements Session {
             int old = published.getAsInt();
             int delta = Math.abs(latency - old);
             if (delta < 10 || delta * 4 < old) {
+                m.pendingLatency = -1; // back near the published value: nothing to announce
                 return;
             }
         }
+        if (latencyAffordable()) {
+            publishLatency(m, latency);
+        } else {
+            if (m.pendingLatency < 0) {
+                latencyQueue.add(m);
+            }
+            m.pendingLatency = latency;
+        }
+    }
+
+    private boolean latencyAffordable() {
+        return !latencyPublishedThisTick || latencyFrames >= guests.size() + 1;
+    }
+
+    private void publishLatency(MemberState m, int latency) {
+        latencyFrames -= guests.size() + 1;
+        latencyPublishedThisTick = true;
+        m.pendingLatency = -1;
         m.member = m.member.withLatencyMillis(OptionalInt.of(latency));
         refreshSnapshot();
         publishUpdate(m);
+    }
+
+    /**
+     * Renews the latency budget for the coming tick ({@link #LATENCY_FRAMES_PER_SECOND} times the
+     * tick interval; an update costs one frame per member, and one update per tick always goes out)
+     * and spends it on the changes that waited longest.
+     */
+    private void renewLatencyBudget() {
+        latencyFrames = latencyFramesPerTick();
+        latencyPublishedThisTick = false;
+        while (!latencyQueue.isEmpty() && latencyAffordable()) {
+            MemberState m = latencyQueue.poll();
+            if (m.pendingLatency >= 0 && guestsById.get(m.id()) == m) {
+                publishLatency(m, m.pendingLatency);
+            }
+        }
+    }
+
+    private long latencyFramesPerTick() {
+        return LATENCY_FRAMES_PER_SECOND * tickNanos / 1_000_000_000L;
     }
 
     private void onApplicationMessage(GuestConnection c, MemberState m, ApplicationMessage message) {
@@ -752,6 +811,7 @@ public final class DefaultSession implements Session {
                 p.connection().connection.close(CloseCode.HEARTBEAT_TIMEOUT);
             }
         }
+        renewLatencyBudget();
         List<Connection> connected = connections(null, false);
         for (Connection c : connected) {
             c.sendKeepAlive();

@@ -23,6 +23,8 @@ final class MemberState {
     long baselineSeq;
     /** Whether the host measured this member's latency (then HEARTBEAT.latency is ignored). */
     boolean latencyMeasuredByHost;
+    /** A material latency measurement waiting for the session's latency budget; -1 for none. */
+    int pendingLatency = -1;
     /** While reconnecting: when the grace period ends, in {@code TimeSource.nanoTime()} units. */
     long graceDeadlineNanos;
 
