@@ -1,0 +1,175 @@
+package dev.loudsync.examples.load;
+
+import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Reads just enough of a host's JSON frames to follow the membership, without building a tree: a
+ * join storm of 5,000 guests delivers gigabytes of member objects to the load generator, which
+ * shares the machine with the host it measures, so its own parsing must stay cheap.
+ *
+ * <p>{@link #type} finds the top-level {@code "type"} value. {@link #countPayloadArrays} walks the
+ * structure once (strings and escapes respected) and counts the objects in two of the payload's
+ * arrays, e.g. {@code members}, or {@code joined} and {@code left}. Both accept any valid JSON a host
+ * may send: whitespace, field order and escapes do not matter.
+ */
+final class FrameScanner {
+
+    private byte[] scratch = new byte[64 << 10];
+
+    /** The last frame whose arrays were counted, and its counts: broadcasts repeat a frame to many guests. */
+    private byte[] last = new byte[0];
+    private int lastLength = -1;
+    private String lastKeys = "";
+    private final int[] lastCounts = new int[2];
+
+    private FrameScanner() {
+    }
+
+    /** One scanner per event loop thread: its scratch buffer is not shared. */
+    static FrameScanner forThisThread() {
+        return LOCAL.get();
+    }
+
+    private static final ThreadLocal<FrameScanner> LOCAL = ThreadLocal.withInitial(FrameScanner::new);
+
+    /** The value of the top-level {@code "type"} field, or null when there is none. */
+    String type(ByteBuf frame) {
+        byte[] b = bytes(frame);
+        int n = frame.readableBytes();
+        int depth = 0;
+        int lastKeyStart = -1;
+        int lastKeyEnd = -1;
+        for (int i = 0; i < n; i++) {
+            byte c = b[i];
+            if (c == '"') {
+                int end = stringEnd(b, i, n);
+                if (depth == 1) {
+                    int next = skipSpace(b, end + 1, n);
+                    if (next < n && b[next] == ':') {
+                        lastKeyStart = i + 1;
+                        lastKeyEnd = end;
+                    } else if (isKey(b, lastKeyStart, lastKeyEnd, TYPE)) {
+                        return new String(b, i + 1, end - i - 1, StandardCharsets.UTF_8);
+                    }
+                }
+                i = end;
+            } else if (c == '{' || c == '[') {
+                depth++;
+            } else if (c == '}' || c == ']') {
+                depth--;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Counts the objects directly inside the payload's arrays named {@code a} and {@code b}: into
+     * {@code counts[0]} and {@code counts[1]}. A frame equal to the previous one counted on this
+     * thread (the same broadcast reaching another guest) is compared, not walked again.
+     */
+    void countPayloadArrays(ByteBuf frame, String a, String b, int[] counts) {
+        int n = frame.readableBytes();
+        byte[] buf = bytes(frame);
+        String keys = a + '\u0000' + b;
+        if (n == lastLength && keys.equals(lastKeys) && java.util.Arrays.equals(buf, 0, n, last, 0, n)) {
+            counts[0] = lastCounts[0];
+            counts[1] = lastCounts[1];
+            return;
+        }
+        scan(buf, n, a, b, counts);
+        if (last.length < n) {
+            last = new byte[Math.max(n, last.length * 2)];
+        }
+        System.arraycopy(buf, 0, last, 0, n);
+        lastLength = n;
+        lastKeys = keys;
+        lastCounts[0] = counts[0];
+        lastCounts[1] = counts[1];
+    }
+
+    private static void scan(byte[] buf, int n, String a, String b, int[] counts) {
+        byte[] keyA = a.getBytes(StandardCharsets.UTF_8);
+        byte[] keyB = b.getBytes(StandardCharsets.UTF_8);
+        counts[0] = 0;
+        counts[1] = 0;
+        int depth = 0;
+        boolean inPayload = false; // the object at depth 2 is the payload
+        int keyStart = -1;
+        int keyEnd = -1;
+        int counting = -1; // which count the array at depth 3 feeds, or -1
+        for (int i = 0; i < n; i++) {
+            byte c = buf[i];
+            if (c == '"') {
+                int end = stringEnd(buf, i, n);
+                if (depth == 1 || depth == 2) {
+                    keyStart = i + 1;
+                    keyEnd = end;
+                }
+                i = end;
+            } else if (c == '{' || c == '[') {
+                depth++;
+                if (depth == 2) {
+                    inPayload = c == '{' && isKey(buf, keyStart, keyEnd, PAYLOAD);
+                } else if (depth == 3 && inPayload && c == '[') {
+                    counting = isKey(buf, keyStart, keyEnd, keyA) ? 0 : isKey(buf, keyStart, keyEnd, keyB) ? 1 : -1;
+                } else if (depth == 4 && c == '{' && counting >= 0) {
+                    counts[counting]++;
+                }
+            } else if (c == '}' || c == ']') {
+                if (depth == 3) {
+                    counting = -1;
+                } else if (depth == 2) {
+                    inPayload = false;
+                }
+                depth--;
+            }
+        }
+    }
+
+    private static final byte[] TYPE = "type".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] PAYLOAD = "payload".getBytes(StandardCharsets.US_ASCII);
+
+    private byte[] bytes(ByteBuf frame) {
+        int n = frame.readableBytes();
+        if (frame.hasArray() && frame.arrayOffset() + frame.readerIndex() == 0) {
+            return frame.array();
+        }
+        if (scratch.length < n) {
+            scratch = new byte[Math.max(n, scratch.length * 2)];
+        }
+        frame.getBytes(frame.readerIndex(), scratch, 0, n);
+        return scratch;
+    }
+
+    /** The index of the quote that closes the string opening at {@code start}. */
+    private static int stringEnd(byte[] b, int start, int n) {
+        for (int i = start + 1; i < n; i++) {
+            if (b[i] == '\\') {
+                i++;
+            } else if (b[i] == '"') {
+                return i;
+            }
+        }
+        return n;
+    }
+
+    private static int skipSpace(byte[] b, int i, int n) {
+        while (i < n && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n')) {
+            i++;
+        }
+        return i;
+    }
+
+    private static boolean isKey(byte[] b, int start, int end, byte[] key) {
+        if (start < 0 || end - start != key.length) {
+            return false;
+        }
+        for (int i = 0; i < key.length; i++) {
+            if (b[start + i] != key[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

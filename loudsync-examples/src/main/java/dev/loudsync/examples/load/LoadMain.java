@@ -1,0 +1,465 @@
+package dev.loudsync.examples.load;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import dev.loudsync.examples.host.Durations;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * The load generator: drives any host that speaks LoudSync's protocol with simulated guests over
+ * real WebSocket connections, and measures it. One run goes through these phases:
+ *
+ * <ol>
+ *   <li><b>connect</b> {@code --guests} WebSocket connections (not timed as part of the join);
+ *   <li><b>join storm</b>: all send {@code JOIN} at once; timed until every guest's member list
+ *       holds every guest and the host ({@code MEMBER_LIST} plus {@code MEMBER_JOINED}, or
+ *       {@code MEMBERS_CHANGED} with {@code --batching}); with the host's CPU time per frame
+ *       delivered;
+ *   <li><b>idle</b> ({@code --idle}): everyone heartbeats; the host's CPU use over the period,
+ *       then its RSS (and live heap, for a JVM) against the empty host's;
+ *   <li><b>broadcast</b> ({@code --broadcasts}): guest 0 sends CHATs one at a time; the latency
+ *       of every delivery and of the last receiver of each, p50 and p99;
+ *   <li><b>leave storm</b> ({@code --leave-fraction}): that share of guests send {@code LEAVE} at
+ *       once; timed until the others' lists are right again.
+ * </ol>
+ *
+ * <p>Host figures need {@code --host-pid} and Linux's {@code /proc}. Prints one summary line per
+ * run; {@code --csv} appends a row (with a header when the file is new). Exits 0 when every phase
+ * converged without protocol errors, 1 otherwise.
+ *
+ * <pre>java -jar loudsync-examples/target/loudsync-load.jar --url ws://127.0.0.1:8080/ --session ABC123 --guests 1000</pre>
+ */
+@Command(name = "loudsync-load", sortOptions = false, usageHelpAutoWidth = true,
+        description = "Drives a LoudSync host with simulated guests and measures it.")
+public final class LoadMain implements Callable<Integer> {
+
+    @Option(names = "--url", paramLabel = "ws://HOST:PORT/", defaultValue = "ws://127.0.0.1:8080/",
+            description = "the host's WebSocket address (default: ${DEFAULT-VALUE})")
+    URI url;
+
+    @Option(names = "--session", paramLabel = "CODE", defaultValue = "ABC123",
+            description = "session code (default: ${DEFAULT-VALUE})")
+    String session;
+
+    @Option(names = "--guests", paramLabel = "N", defaultValue = "1000", description = "guests (default: ${DEFAULT-VALUE})")
+    int guests;
+
+    @Option(names = "--batching", description = "guests announce the membersChanged capability")
+    boolean batching;
+
+    @Option(names = "--idle", paramLabel = "D", defaultValue = "0s",
+            description = "idle period with heartbeats, measuring host CPU (default: ${DEFAULT-VALUE}: skip)")
+    Duration idle;
+
+    @Option(names = "--broadcasts", paramLabel = "N", defaultValue = "100",
+            description = "CHAT broadcasts, one at a time (default: ${DEFAULT-VALUE})")
+    int broadcasts;
+
+    @Option(names = "--broadcast-gap", paramLabel = "D", defaultValue = "100ms",
+            description = "pause after each broadcast reached everyone (default: ${DEFAULT-VALUE})")
+    Duration broadcastGap;
+
+    @Option(names = "--leave-fraction", paramLabel = "F", defaultValue = "0.5",
+            description = "share of guests leaving at once at the end (default: ${DEFAULT-VALUE}; 0: skip)")
+    double leaveFraction;
+
+    @Option(names = "--host-pid", paramLabel = "PID", description = "the host's process, for CPU and memory figures")
+    Long hostPid;
+
+    @Option(names = "--label", paramLabel = "NAME", defaultValue = "host", description = "names the host in the output")
+    String label;
+
+    @Option(names = "--csv", paramLabel = "FILE", description = "append the run's figures to this CSV file")
+    Path csv;
+
+    @Option(names = "--source-ips", paramLabel = "FIRST-LAST",
+            description = "spread the connections over these local addresses, e.g. 127.0.0.2-127.0.0.254 "
+                    + "(default: that range when the host is on loopback, so per-address connection caps "
+                    + "do not apply; otherwise the system's choice)")
+    String sourceIps;
+
+    @Option(names = "--threads", paramLabel = "N", description = "event loop threads (default: one per core)")
+    Integer threads;
+
+    @Option(names = "--timeout", paramLabel = "D", defaultValue = "300s",
+            description = "how long a phase may take before the run gives up (default: ${DEFAULT-VALUE})")
+    Duration timeout;
+
+    @Option(names = "--help", usageHelp = true, description = "show this help and exit")
+    boolean help;
+
+    private final PrintStream out;
+
+    LoadMain(PrintStream out) {
+        this.out = out;
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new LoadMain(System.out))
+                .registerConverter(Duration.class, LoadMain::duration).execute(args));
+    }
+
+    private static Duration duration(String text) {
+        try {
+            return Durations.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new TypeConversionException(e.getMessage());
+        }
+    }
+
+    /** The figures of one run; -1 where a phase was skipped or a figure unavailable. */
+    static final class Figures {
+        long connectMs = -1;
+        long joinMs = -1;
+        long joinFrames = -1;
+        double hostCpuJoinSeconds = -1;
+        double driverCpuJoinSeconds = -1;
+        double idleCpuPercent = -1;
+        long rssEmptyKib = -1;
+        long rssFullKib = -1;
+        long heapEmptyKib = -1;
+        long heapFullKib = -1;
+        long deliveryP50Us = -1;
+        long deliveryP99Us = -1;
+        long lastP50Us = -1;
+        long lastP99Us = -1;
+        long leaveMs = -1;
+        int leavers;
+        long errors;
+        boolean ok = true;
+        String failure = "";
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        HostProbe host = HostProbe.of(hostPid);
+        HostProbe self = HostProbe.of(ProcessHandle.current().pid());
+        Figures f = new Figures();
+        LoadGuest.Shared shared = new LoadGuest.Shared(session, batching);
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads != null ? threads : 0, NioIoHandler.newFactory());
+        List<LoadGuest> all = new ArrayList<>(guests);
+        try {
+            if (host != null) {
+                f.heapEmptyKib = host.liveHeapKib();
+                f.rssEmptyKib = host.rssKib();
+            }
+            long t0 = System.nanoTime();
+            connect(group, shared, all);
+            f.connectMs = millisSince(t0);
+
+            joinStorm(shared, all, host, self, f);
+            if (!idle.isZero()) {
+                idlePeriod(host, f);
+            }
+            if (host != null) {
+                f.rssFullKib = host.rssKib();
+                f.heapFullKib = host.liveHeapKib();
+            }
+            if (broadcasts > 0) {
+                broadcast(shared, all, f);
+            }
+            if (leaveFraction > 0) {
+                leaveStorm(shared, all, f);
+            }
+        } catch (PhaseFailed e) {
+            f.ok = false;
+            f.failure = e.getMessage();
+        } finally {
+            for (LoadGuest g : all) {
+                if (g.channel() != null) {
+                    g.channel().close();
+                }
+            }
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        f.errors = shared.errors.sum();
+        if (f.errors > 0) {
+            f.ok = false;
+            if (f.failure.isEmpty()) {
+                f.failure = f.errors + " protocol errors, first: " + shared.firstError;
+            }
+        }
+        out.println(summary(f));
+        if (csv != null) {
+            writeCsv(f);
+        }
+        return f.ok ? 0 : 1;
+    }
+
+    /** A phase did not complete; the run reports what it has. */
+    private static final class PhaseFailed extends Exception {
+        PhaseFailed(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private void connect(EventLoopGroup group, LoadGuest.Shared shared, List<LoadGuest> all)
+            throws PhaseFailed, InterruptedException {
+        InetSocketAddress remote = new InetSocketAddress(url.getHost(), url.getPort() != -1 ? url.getPort() : 80);
+        List<InetAddress> sources = sourceAddresses(remote.getAddress());
+        Semaphore inFlight = new Semaphore(256);
+        List<CompletableFuture<Void>> handshakes = new ArrayList<>(guests);
+        for (int i = 0; i < guests; i++) {
+            LoadGuest g = new LoadGuest(i, shared);
+            all.add(g);
+            handshakes.add(g.handshake);
+            inFlight.acquire();
+            g.handshake.whenComplete((v, e) -> inFlight.release());
+            Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
+                    .option(ChannelOption.TCP_NODELAY, true)
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 30_000)
+                    .handler(new ChannelInitializer<Channel>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(8192),
+                                    new WebSocketClientProtocolHandler(WebSocketClientProtocolConfig.newBuilder()
+                                            .webSocketUri(url).allowExtensions(false)
+                                            .maxFramePayloadLength(64 << 20).handshakeTimeoutMillis(30_000)
+                                            .build()),
+                                    new WebSocketFrameAggregator(64 << 20), g);
+                        }
+                    });
+            (sources.isEmpty() ? b.connect(remote)
+                    : b.connect(remote, new InetSocketAddress(sources.get(i % sources.size()), 0)))
+                    .addListener(cf -> {
+                        if (!cf.isSuccess()) {
+                            g.handshake.completeExceptionally(cf.cause());
+                        }
+                    });
+        }
+        await(CompletableFuture.allOf(handshakes.toArray(new CompletableFuture<?>[0])), "connect");
+    }
+
+    private List<InetAddress> sourceAddresses(InetAddress remote) {
+        String range = sourceIps != null ? sourceIps : remote.isLoopbackAddress() ? "127.0.0.2-127.0.0.254" : null;
+        List<InetAddress> list = new ArrayList<>();
+        if (range == null || range.equals("none")) {
+            return list;
+        }
+        String[] ends = range.split("-");
+        try {
+            byte[] first = InetAddress.getByName(ends[0]).getAddress();
+            byte[] last = InetAddress.getByName(ends.length > 1 ? ends[1] : ends[0]).getAddress();
+            for (int x = first[3] & 0xFF; x <= (last[3] & 0xFF); x++) {
+                byte[] a = first.clone();
+                a[3] = (byte) x;
+                list.add(InetAddress.getByAddress(a));
+            }
+        } catch (UnknownHostException e) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--source-ips: " + range);
+        }
+        return list;
+    }
+
+    private void joinStorm(LoadGuest.Shared shared, List<LoadGuest> all, HostProbe host, HostProbe self, Figures f)
+            throws PhaseFailed, InterruptedException {
+        Convergence c = new Convergence(guests + 1, guests);
+        shared.convergence = c;
+        double hostCpu0 = host != null ? host.cpuSeconds() : 0;
+        double selfCpu0 = self.cpuSeconds();
+        long frames0 = shared.frames.sum();
+        long t0 = System.nanoTime();
+        for (LoadGuest g : all) {
+            g.sendJoin();
+        }
+        long done = awaitConvergence(c, "join storm");
+        f.joinMs = TimeUnit.NANOSECONDS.toMillis(done - t0);
+        f.joinFrames = shared.frames.sum() - frames0;
+        f.driverCpuJoinSeconds = self.cpuSeconds() - selfCpu0;
+        if (host != null) {
+            f.hostCpuJoinSeconds = host.cpuSeconds() - hostCpu0;
+        }
+        await(CompletableFuture.allOf(all.stream().map(g -> g.welcomed).toArray(CompletableFuture<?>[]::new)),
+                "WELCOME");
+    }
+
+    private void idlePeriod(HostProbe host, Figures f) throws InterruptedException {
+        Thread.sleep(2_000); // the join's work settles
+        if (host == null) {
+            Thread.sleep(idle.toMillis());
+            return;
+        }
+        double cpu0 = host.cpuSeconds();
+        long t0 = System.nanoTime();
+        Thread.sleep(idle.toMillis());
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        f.idleCpuPercent = 100 * (host.cpuSeconds() - cpu0) / seconds;
+    }
+
+    private void broadcast(LoadGuest.Shared shared, List<LoadGuest> all, Figures f)
+            throws PhaseFailed, InterruptedException {
+        Broadcasts b = new Broadcasts(broadcasts, guests);
+        shared.broadcasts = b;
+        LoadGuest sender = all.get(0);
+        int completed = 0;
+        try {
+            for (int r = 0; r < broadcasts; r++) {
+                sender.sendChat(r + ":" + System.nanoTime());
+                await(b.roundComplete(r), "broadcast " + r);
+                completed++;
+                Thread.sleep(broadcastGap.toMillis());
+            }
+        } finally {
+            long[] deliveries = b.deliveries(completed);
+            long[] last = b.lastReceivers(completed);
+            f.deliveryP50Us = micros(Broadcasts.quantile(deliveries, 0.50));
+            f.deliveryP99Us = micros(Broadcasts.quantile(deliveries, 0.99));
+            f.lastP50Us = micros(Broadcasts.quantile(last, 0.50));
+            f.lastP99Us = micros(Broadcasts.quantile(last, 0.99));
+        }
+    }
+
+    private void leaveStorm(LoadGuest.Shared shared, List<LoadGuest> all, Figures f)
+            throws PhaseFailed, InterruptedException {
+        int leavers = (int) Math.floor(guests * leaveFraction);
+        List<LoadGuest> leaving = all.subList(guests - leavers, guests);
+        for (LoadGuest g : leaving) {
+            g.participates = false;
+        }
+        Convergence c = new Convergence(guests - leavers + 1, guests - leavers);
+        shared.convergence = c;
+        long t0 = System.nanoTime();
+        for (LoadGuest g : leaving) {
+            g.sendLeave();
+        }
+        long done = awaitConvergence(c, "leave storm");
+        f.leaveMs = TimeUnit.NANOSECONDS.toMillis(done - t0);
+        f.leavers = leavers;
+    }
+
+    private long awaitConvergence(Convergence c, String phase) throws PhaseFailed, InterruptedException {
+        try {
+            return c.done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new PhaseFailed(phase + ": " + c.remaining() + " guests still without " + c.target
+                    + " members after " + timeout.toSeconds() + " s");
+        } catch (ExecutionException e) {
+            throw new PhaseFailed(phase + ": " + e.getCause());
+        }
+    }
+
+    private void await(CompletableFuture<?> f, String phase) throws PhaseFailed, InterruptedException {
+        try {
+            f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new PhaseFailed(phase + ": no completion within " + timeout.toSeconds() + " s");
+        } catch (ExecutionException e) {
+            throw new PhaseFailed(phase + ": " + e.getCause());
+        }
+    }
+
+    private static long millisSince(long t0) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+    }
+
+    private static long micros(long nanos) {
+        return nanos < 0 ? -1 : TimeUnit.NANOSECONDS.toMicros(nanos);
+    }
+
+    String summary(Figures f) {
+        StringBuilder s = new StringBuilder();
+        s.append(label).append(": guests=").append(guests).append(batching ? " batching" : " individual");
+        s.append(" connect=").append(f.connectMs).append("ms");
+        s.append(" join=").append(f.joinMs).append("ms frames=").append(f.joinFrames);
+        if (f.hostCpuJoinSeconds >= 0 && f.joinFrames > 0) {
+            s.append(String.format(Locale.ROOT, " host_cpu=%.2fs (%.2fus/frame)", f.hostCpuJoinSeconds,
+                    f.hostCpuJoinSeconds * 1e6 / f.joinFrames));
+        }
+        s.append(String.format(Locale.ROOT, " driver_cpu=%.2fs", f.driverCpuJoinSeconds));
+        if (f.idleCpuPercent >= 0) {
+            s.append(String.format(Locale.ROOT, " idle_cpu=%.1f%%", f.idleCpuPercent));
+        }
+        if (f.rssFullKib >= 0) {
+            s.append(String.format(Locale.ROOT, " rss=%d->%dKiB (%.2fKiB/member)", f.rssEmptyKib, f.rssFullKib,
+                    perMember(f.rssEmptyKib, f.rssFullKib)));
+        }
+        if (f.heapFullKib >= 0 && f.heapEmptyKib >= 0) {
+            s.append(String.format(Locale.ROOT, " heap=%d->%dKiB (%.2fKiB/member)", f.heapEmptyKib, f.heapFullKib,
+                    perMember(f.heapEmptyKib, f.heapFullKib)));
+        }
+        if (f.deliveryP50Us >= 0) {
+            s.append(" delivery_p50=").append(f.deliveryP50Us).append("us p99=").append(f.deliveryP99Us).append("us");
+            s.append(" last_p50=").append(f.lastP50Us).append("us p99=").append(f.lastP99Us).append("us");
+        }
+        if (f.leaveMs >= 0) {
+            s.append(" leave(").append(f.leavers).append(")=").append(f.leaveMs).append("ms");
+        }
+        s.append(" errors=").append(f.errors);
+        if (!f.ok) {
+            s.append(" FAILED: ").append(f.failure);
+        }
+        return s.toString();
+    }
+
+    private double perMember(long empty, long full) {
+        return (full - empty) / (double) guests;
+    }
+
+    private static final String CSV_HEADER = "date,label,guests,batching,connect_ms,join_ms,join_frames,"
+            + "host_cpu_join_s,host_cpu_us_per_frame,driver_cpu_join_s,idle_s,idle_cpu_pct,rss_empty_kib,"
+            + "rss_full_kib,rss_kib_per_member,heap_empty_kib,heap_full_kib,heap_kib_per_member,"
+            + "delivery_p50_us,delivery_p99_us,last_p50_us,last_p99_us,leavers,leave_ms,errors,ok";
+
+    private void writeCsv(Figures f) throws IOException {
+        boolean fresh = !Files.exists(csv) || Files.size(csv) == 0;
+        String row = String.join(",", Instant.now().toString(), label, Integer.toString(guests),
+                Boolean.toString(batching), Long.toString(f.connectMs), Long.toString(f.joinMs),
+                Long.toString(f.joinFrames), fmt(f.hostCpuJoinSeconds),
+                f.hostCpuJoinSeconds >= 0 && f.joinFrames > 0 ? fmt(f.hostCpuJoinSeconds * 1e6 / f.joinFrames) : "",
+                fmt(f.driverCpuJoinSeconds), Long.toString(idle.toSeconds()), fmt(f.idleCpuPercent),
+                num(f.rssEmptyKib), num(f.rssFullKib),
+                f.rssFullKib >= 0 ? fmt(perMember(f.rssEmptyKib, f.rssFullKib)) : "",
+                num(f.heapEmptyKib), num(f.heapFullKib),
+                f.heapFullKib >= 0 && f.heapEmptyKib >= 0 ? fmt(perMember(f.heapEmptyKib, f.heapFullKib)) : "",
+                num(f.deliveryP50Us), num(f.deliveryP99Us), num(f.lastP50Us), num(f.lastP99Us),
+                Integer.toString(f.leavers), num(f.leaveMs), Long.toString(f.errors), Boolean.toString(f.ok));
+        if (csv.getParent() != null) {
+            Files.createDirectories(csv.getParent());
+        }
+        Files.writeString(csv, (fresh ? CSV_HEADER + "\n" : "") + row + "\n", StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    private static String fmt(double v) {
+        return v < 0 ? "" : String.format(Locale.ROOT, "%.3f", v);
+    }
+
+    private static String num(long v) {
+        return v < 0 ? "" : Long.toString(v);
+    }
+}
