@@ -109,6 +109,10 @@ public final class HostMain implements Callable<Integer> {
             description = "how long a lost member may resume; 0s = off (default: ${DEFAULT-VALUE})")
     Duration reconnectGrace;
 
+    @Option(names = "--no-latency-probes",
+            description = "do not PING members to measure their latency (guests may still report it)")
+    boolean noLatencyProbes;
+
     @Option(names = "--no-lan-discovery", description = "do not advertise the session on the LAN")
     boolean noLanDiscovery;
 
@@ -294,7 +298,8 @@ public final class HostMain implements Callable<Integer> {
                 .heartbeatInterval(heartbeatInterval)
                 .heartbeatTimeout(heartbeatTimeout)
                 .heartbeatCheckInterval(heartbeatCheckInterval)
-                .reconnectGrace(reconnectGrace);
+                .reconnectGrace(reconnectGrace)
+                .latencyProbes(!noLatencyProbes);
         if (sessionId != null) {
             b.sessionId(sessionId);
         }

@@ -50,6 +50,7 @@ class HostMainTest {
         assertThat(config.heartbeatTimeout()).isEqualTo(Duration.ofSeconds(15));
         assertThat(config.heartbeatCheckInterval()).isEqualTo(Duration.ofSeconds(5));
         assertThat(config.reconnectGrace()).isEqualTo(Duration.ZERO);
+        assertThat(config.latencyProbes()).isTrue();
     }
 
     @Test
@@ -57,7 +58,8 @@ class HostMainTest {
         HostMain host = parse("--port", "0", "--bind", "127.0.0.1", "--session-id", "abc-123",
                 "--session-name", "Movie night", "--host-id", "laptop", "--host-name", "My Laptop",
                 "--max-members", "3", "--pin", "1234", "--require-approval", "--heartbeat-timeout", "2m",
-                "--heartbeat-check-interval", "500ms", "--join-timeout", "1h", "--reconnect-grace", "30s");
+                "--heartbeat-check-interval", "500ms", "--join-timeout", "1h", "--reconnect-grace", "30s",
+                "--no-latency-probes");
         SessionConfig config = host.sessionConfig();
 
         assertThat(host.port).isZero();
@@ -73,6 +75,7 @@ class HostMainTest {
         assertThat(config.heartbeatTimeout()).isEqualTo(Duration.ofMinutes(2));
         assertThat(config.heartbeatCheckInterval()).isEqualTo(Duration.ofMillis(500));
         assertThat(config.reconnectGrace()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.latencyProbes()).isFalse();
     }
 
     @Test

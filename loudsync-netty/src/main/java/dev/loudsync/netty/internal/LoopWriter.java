@@ -9,7 +9,9 @@ import java.util.ArrayList;
  * Writes frames on one event loop and flushes each written channel once per turn of the loop, so
  * that a burst of messages to a member costs one system call, not one per message.
  *
- * <p>One instance per event-loop thread, used only there.
+ * <p>One instance per event-loop thread, used only there. A thread that serves several loops
+ * one after another (an {@code EmbeddedChannel}'s caller does) gets a new writer for each; the old
+ * one still flushes what it queued when its own loop runs.
  */
 final class LoopWriter implements Runnable {
 
@@ -26,7 +28,7 @@ final class LoopWriter implements Runnable {
     /** The writer of the calling thread, which must be {@code loop}'s. */
     static LoopWriter of(EventLoop loop) {
         LoopWriter w = CURRENT.get();
-        if (w == null) {
+        if (w == null || w.loop != loop) {
             w = new LoopWriter(loop);
             CURRENT.set(w);
         }
