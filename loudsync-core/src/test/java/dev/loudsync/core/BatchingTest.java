@@ -121,22 +121,50 @@ class BatchingTest {
     }
 
     @Test
-    void aNewcomerInsideAWindow_getsOnlyTheChangesAfterItsMemberList() {
-        h.join(s, "x1");
+    void batchingNewcomersInsideAWindow_areWelcomedAtItsFlush_withOneSharedListThatHoldsTheWholeWindow() {
+        h.join(s, "x1"); // lone: at once, opens a window
         batching.drain();
         h.advanceMillis(1);
         h.join(s, "x2"); // held
-        TestConnection late = joinBatching("late");
-        late.next(HostMessage.Welcome.class);
-        assertThat(late.next(HostMessage.MemberList.class).members()).extracting(Member::id).contains("x2");
+        TestConnection late1 = joinBatching("late1");
+        TestConnection late2 = joinBatching("late2");
         h.join(s, "x3");
+        late1.assertNothingUnread(); // no WELCOME yet: it comes with the window's flush
+        late2.assertNothingUnread();
         h.advanceMillis(25);
-        assertThat(late.next(HostMessage.MembersChanged.class).joined()).extracting(Member::id)
-                .containsExactly("x3");
+        for (TestConnection late : java.util.List.of(late1, late2)) {
+            late.next(HostMessage.Welcome.class);
+            HostMessage.MemberList list = late.next(HostMessage.MemberList.class);
+            assertThat(list.members()).extracting(Member::id).contains("x2", "late1", "late2", "x3");
+            late.assertNothingUnread(); // the list already holds everything of the window
+            assertThat(late.view.members()).isEqualTo(s.members());
+        }
+        assertThat(late1.received().get(1)).isSameAs(late2.received().get(1)); // one list for both
         assertThat(batching.next(HostMessage.MembersChanged.class).joined()).extracting(Member::id)
-                .containsExactly("x2", "late", "x3");
-        assertThat(late.view.members()).isEqualTo(s.members());
+                .containsExactly("x2", "late1", "late2", "x3");
         assertThat(batching.view.members()).isEqualTo(s.members());
+    }
+
+    @Test
+    void applicationMessagesForANewcomerAwaitingItsWelcome_followTheWelcome_inOrder() {
+        h.join(s, "x1"); // opens a window
+        TestConnection late = joinBatching("late");
+        s.send("late", "GREETING", java.util.Map.of("n", 1));
+        s.broadcast("CHAT", java.util.Map.of("n", 2));
+        late.assertNothingUnread();
+        h.advanceMillis(25);
+        assertThat(late.drain()).extracting(m -> m.getClass().getSimpleName() + (m instanceof
+                dev.loudsync.core.protocol.ApplicationMessage a ? " " + a.type() : ""))
+                .containsExactly("Welcome", "MemberList", "ApplicationMessage GREETING", "ApplicationMessage CHAT");
+    }
+
+    @Test
+    void aNewcomerAwaitingItsWelcome_isToldWhenTheSessionCloses() {
+        h.join(s, "x1");
+        TestConnection late = joinBatching("late");
+        s.close();
+        assertThat(late.next(HostMessage.SessionClosed.class)).isNotNull();
+        assertThat(late.isOpen()).isFalse();
     }
 
     @Test

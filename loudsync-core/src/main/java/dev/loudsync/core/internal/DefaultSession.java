@@ -24,7 +24,9 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -33,7 +35,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -65,6 +66,13 @@ import org.slf4j.LoggerFactory;
  *       (reconnecting) are never delayed.</li>
  *   <li>A resume rotates the resume token (the new one is in the new {@code WELCOME}) and takes
  *       the new display name, announced with {@code MEMBER_UPDATED} if it changed.</li>
+ *   <li>A guest with the {@code membersChanged} capability that joins while a batch window is
+ *       open gets its {@code WELCOME} and {@code MEMBER_LIST} when the window flushes (at most the
+ *       window later, 20 ms by default): all newcomers of the window share one list, encoded once,
+ *       that already holds the whole window, instead of each getting its own list plus its own
+ *       tail of the window's changes, which made a burst of N such joins cost O(N²) encodes.
+ *       Application messages for it wait and follow its list, in order; a lone join is welcomed
+ *       at once, as before.</li>
  *   <li>A member closed for repeated protocol violations leaves with "Connection closed".</li>
  *   <li>Join requests waiting for approval do not count against {@code maxMembers}; capacity is
  *       checked again on approval.</li>
@@ -101,7 +109,8 @@ public final class DefaultSession implements Session {
     // ---- executor-confined ----
     private final MemberState host;
     private final Map<String, MemberState> guestsById = new HashMap<>();
-    private final TreeSet<MemberState> guests = new TreeSet<>(MemberState.LIST_ORDER);
+    /** Guests in list order; kept sorted (a join nearly always lands at the end). */
+    private final ArrayList<MemberState> guests = new ArrayList<>();
     private final LinkedHashMap<String, PendingJoin> pending = new LinkedHashMap<>();
     private final Set<String> banned = new HashSet<>();
     private final MembershipBatcher batcher;
@@ -234,6 +243,11 @@ public final class DefaultSession implements Session {
             if (!to.isEmpty()) {
                 broadcaster.broadcast(message, to);
             }
+            for (MemberState m : guests) {
+                if (m.welcomePending) {
+                    m.holdUntilWelcome(message);
+                }
+            }
             return null;
         });
     }
@@ -247,7 +261,11 @@ public final class DefaultSession implements Session {
             if (m == null || m.connection == null) {
                 return false;
             }
-            m.connection.connection.send(message);
+            if (m.welcomePending) {
+                m.holdUntilWelcome(message);
+            } else {
+                m.connection.connection.send(message);
+            }
             return true;
         });
     }
@@ -364,9 +382,14 @@ public final class DefaultSession implements Session {
                 MemberStatus.CONNECTED, now, OptionalInt.empty()));
         attach(m, c, join);
         guestsById.put(m.id(), m);
-        guests.add(m);
+        int at = Collections.binarySearch(guests, m, MemberState.LIST_ORDER);
+        guests.add(at < 0 ? -at - 1 : at, m);
         refreshSnapshot();
-        welcome(m);
+        if (m.batching && batchWindowOpen()) {
+            m.welcomePending = true; // welcomed by the flush, with the window's other newcomers
+        } else {
+            welcome(m);
+        }
         long seq = batcher.record(MembershipBatcher.Change.joined(m.member));
         m.baselineSeq = seq;
         sendIndividually(new HostMessage.MemberJoined(m.member), m);
@@ -407,11 +430,15 @@ public final class DefaultSession implements Session {
     }
 
     private void welcome(MemberState m) {
-        Connection conn = m.connection.connection;
-        conn.send(new HostMessage.Welcome(config.sessionId(), config.name(), host.id(), host.member.name(),
-                m.id(), PROTOCOL_VERSION, time.currentTimeMillis(), config.heartbeatInterval().toMillis(),
-                config.heartbeatTimeout().toMillis(), config.maxMembers(), m.resumeToken));
-        conn.send(new HostMessage.MemberList(snapshot));
+        sendWelcome(m);
+        m.connection.connection.send(new HostMessage.MemberList(snapshot));
+    }
+
+    private void sendWelcome(MemberState m) {
+        m.connection.connection.send(new HostMessage.Welcome(config.sessionId(), config.name(), host.id(),
+                host.member.name(), m.id(), PROTOCOL_VERSION, time.currentTimeMillis(),
+                config.heartbeatInterval().toMillis(), config.heartbeatTimeout().toMillis(), config.maxMembers(),
+                m.resumeToken));
     }
 
     private void onMessage(GuestConnection c, GuestMessage message) {
@@ -630,7 +657,10 @@ public final class DefaultSession implements Session {
     /** Removes a member and tells the others; the caller closes the connection as it needs. */
     private void remove(MemberState m, LeaveReason reason) {
         guestsById.remove(m.id());
-        guests.remove(m);
+        int at = Collections.binarySearch(guests, m, MemberState.LIST_ORDER);
+        if (at >= 0) {
+            guests.remove(at);
+        }
         if (m.connection != null) {
             drop(m.connection);
         }
@@ -710,10 +740,11 @@ public final class DefaultSession implements Session {
         }
     }
 
+    /** Connected guests, except {@code except} and those whose WELCOME waits for the batch flush. */
     private List<Connection> connections(MemberState except, boolean nonBatchingOnly) {
         List<Connection> to = new ArrayList<>(guests.size());
         for (MemberState m : guests) {
-            if (m != except && m.connection != null && !(nonBatchingOnly && m.batching)) {
+            if (m != except && m.connection != null && !m.welcomePending && !(nonBatchingOnly && m.batching)) {
                 to.add(m.connection.connection);
             }
         }
@@ -724,6 +755,11 @@ public final class DefaultSession implements Session {
      * Sends recorded changes to batching guests: at once when the batcher was quiet for a window
      * (a lone change), otherwise when the window that is open ends.
      */
+    /** Whether a change recorded now would be held for the window rather than sent at once. */
+    private boolean batchWindowOpen() {
+        return flush != null || lastFlushNanos + config.batchWindow().toNanos() - time.nanoTime() > 0;
+    }
+
     private void publishBatched() {
         if (flush != null) {
             return;
@@ -746,6 +782,27 @@ public final class DefaultSession implements Session {
             return;
         }
         lastFlushNanos = time.nanoTime();
+        // Newcomers of the window: their WELCOME, then one MEMBER_LIST for all, encoded once.
+        List<Connection> newcomers = null;
+        for (MemberState m : guests) {
+            if (m.welcomePending) {
+                m.welcomePending = false;
+                if (m.connection != null) {
+                    sendWelcome(m);
+                    newcomers = add(newcomers, m.connection.connection);
+                }
+                m.baselineSeq = batcher.seq();
+            }
+        }
+        if (newcomers != null) {
+            broadcaster.broadcast(new HostMessage.MemberList(snapshot), newcomers);
+            for (MemberState m : guests) {
+                List<HostMessage> held = m.takeHeld();
+                if (held != null && m.connection != null) {
+                    held.forEach(m.connection.connection::send);
+                }
+            }
+        }
         Map<Long, List<Connection>> byBaseline = new HashMap<>();
         for (MemberState m : guests) {
             if (m.batching && m.connection != null && batcher.hasChangesAfter(m.baselineSeq)) {
@@ -842,6 +899,11 @@ public final class DefaultSession implements Session {
             flush = null;
         }
         List<Connection> to = connections(null, false);
+        for (MemberState m : guests) {
+            if (m.welcomePending && m.connection != null) {
+                to.add(m.connection.connection); // told, and closed, like the others
+            }
+        }
         for (PendingJoin p : new ArrayList<>(pending.values())) {
             to.add(p.connection().connection);
             drop(p.connection());
@@ -875,12 +937,12 @@ public final class DefaultSession implements Session {
     // ---- helpers
 
     private void refreshSnapshot() {
-        List<Member> list = new ArrayList<>(guests.size() + 1);
-        list.add(host.member);
-        for (MemberState m : guests) {
-            list.add(m.member);
+        Member[] list = new Member[guests.size() + 1];
+        list[0] = host.member;
+        for (int i = 0; i < guests.size(); i++) {
+            list[i + 1] = guests.get(i).member;
         }
-        snapshot = List.copyOf(list);
+        snapshot = Collections.unmodifiableList(Arrays.asList(list));
     }
 
     private <T> CompletableFuture<T> call(Supplier<T> action) {

@@ -1,7 +1,10 @@
 package dev.loudsync.core.internal;
 
 import dev.loudsync.core.Member;
+import dev.loudsync.core.protocol.HostMessage;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 
 /** A member's state inside its session; confined to the session's executor. */
 final class MemberState {
@@ -19,6 +22,13 @@ final class MemberState {
     String resumeToken;
     /** Whether the current connection gets {@code MEMBERS_CHANGED} instead of single messages. */
     boolean batching;
+    /**
+     * Whether this batching newcomer joined while a batch window was open: its WELCOME and
+     * MEMBER_LIST go out with the window's flush; application messages for it wait until then.
+     */
+    boolean welcomePending;
+    /** Application messages sent to this member before its WELCOME, in order; null for none. */
+    private List<HostMessage> held;
     /** Sequence number of the last membership change this member's view already contains. */
     long baselineSeq;
     /** Whether the host measured this member's latency (then HEARTBEAT.latency is ignored). */
@@ -30,6 +40,20 @@ final class MemberState {
 
     MemberState(Member member) {
         this.member = member;
+    }
+
+    void holdUntilWelcome(HostMessage message) {
+        if (held == null) {
+            held = new ArrayList<>();
+        }
+        held.add(message);
+    }
+
+    /** The held messages (null for none); the member holds none afterwards. */
+    List<HostMessage> takeHeld() {
+        List<HostMessage> h = held;
+        held = null;
+        return h;
     }
 
     String id() {

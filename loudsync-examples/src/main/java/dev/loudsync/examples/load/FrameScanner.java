@@ -1,6 +1,7 @@
 package dev.loudsync.examples.load;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -17,11 +18,14 @@ final class FrameScanner {
 
     private byte[] scratch = new byte[64 << 10];
 
-    /** The last frame whose arrays were counted, and its counts: broadcasts repeat a frame to many guests. */
-    private byte[] last = new byte[0];
-    private int lastLength = -1;
-    private String lastKeys = "";
-    private final int[] lastCounts = new int[2];
+    /**
+     * The last frames whose arrays were counted (retained), with their counts, newest first: one
+     * broadcast reaches many guests of this thread, interleaved with a few other broadcasts.
+     */
+    private static final int REMEMBERED = 8;
+    private final ByteBuf[] seen = new ByteBuf[REMEMBERED];
+    private final String[] seenKeys = new String[REMEMBERED];
+    private final int[][] seenCounts = new int[REMEMBERED][2];
 
     private FrameScanner() {
     }
@@ -66,26 +70,32 @@ final class FrameScanner {
     /**
      * Counts the objects directly inside the payload's arrays named {@code a} and {@code b}: into
      * {@code counts[0]} and {@code counts[1]}. A frame equal to the previous one counted on this
-     * thread (the same broadcast reaching another guest) is compared, not walked again.
+     * thread (the same broadcast reaching another guest) is compared, not walked again; the scanner
+     * keeps the last few frames retained for that.
      */
     void countPayloadArrays(ByteBuf frame, String a, String b, int[] counts) {
-        int n = frame.readableBytes();
-        byte[] buf = bytes(frame);
         String keys = a + '\u0000' + b;
-        if (n == lastLength && keys.equals(lastKeys) && java.util.Arrays.equals(buf, 0, n, last, 0, n)) {
-            counts[0] = lastCounts[0];
-            counts[1] = lastCounts[1];
-            return;
+        int n = frame.readableBytes();
+        for (int k = 0; k < REMEMBERED && seen[k] != null; k++) {
+            if (seen[k].readableBytes() == n && keys.equals(seenKeys[k]) && ByteBufUtil.equals(seen[k], frame)) {
+                counts[0] = seenCounts[k][0];
+                counts[1] = seenCounts[k][1];
+                return;
+            }
         }
-        scan(buf, n, a, b, counts);
-        if (last.length < n) {
-            last = new byte[Math.max(n, last.length * 2)];
+        scan(bytes(frame), n, a, b, counts);
+        if (seen[REMEMBERED - 1] != null) {
+            seen[REMEMBERED - 1].release();
         }
-        System.arraycopy(buf, 0, last, 0, n);
-        lastLength = n;
-        lastKeys = keys;
-        lastCounts[0] = counts[0];
-        lastCounts[1] = counts[1];
+        int[] recycled = seenCounts[REMEMBERED - 1];
+        System.arraycopy(seen, 0, seen, 1, REMEMBERED - 1);
+        System.arraycopy(seenKeys, 0, seenKeys, 1, REMEMBERED - 1);
+        System.arraycopy(seenCounts, 0, seenCounts, 1, REMEMBERED - 1);
+        seen[0] = frame.retainedSlice();
+        seenKeys[0] = keys;
+        recycled[0] = counts[0];
+        recycled[1] = counts[1];
+        seenCounts[0] = recycled;
     }
 
     private static void scan(byte[] buf, int n, String a, String b, int[] counts) {

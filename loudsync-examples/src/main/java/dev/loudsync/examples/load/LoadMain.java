@@ -250,6 +250,7 @@ public final class LoadMain implements Callable<Integer> {
                                     new WebSocketClientProtocolHandler(WebSocketClientProtocolConfig.newBuilder()
                                             .webSocketUri(url).allowExtensions(false)
                                             .maxFramePayloadLength(64 << 20).handshakeTimeoutMillis(30_000)
+                                            .withUTF8Validator(false) // the host is measured, not checked
                                             .build()),
                                     new WebSocketFrameAggregator(64 << 20), g);
                         }
@@ -297,7 +298,7 @@ public final class LoadMain implements Callable<Integer> {
         for (LoadGuest g : all) {
             g.sendJoin();
         }
-        long done = awaitConvergence(c, "join storm");
+        long done = awaitConvergence(c, "join storm", all);
         f.joinMs = TimeUnit.NANOSECONDS.toMillis(done - t0);
         f.joinFrames = shared.frames.sum() - frames0;
         f.driverCpuJoinSeconds = self.cpuSeconds() - selfCpu0;
@@ -357,17 +358,24 @@ public final class LoadMain implements Callable<Integer> {
         for (LoadGuest g : leaving) {
             g.sendLeave();
         }
-        long done = awaitConvergence(c, "leave storm");
+        long done = awaitConvergence(c, "leave storm", all.subList(0, guests - leavers));
         f.leaveMs = TimeUnit.NANOSECONDS.toMillis(done - t0);
         f.leavers = leavers;
     }
 
-    private long awaitConvergence(Convergence c, String phase) throws PhaseFailed, InterruptedException {
+    private long awaitConvergence(Convergence c, String phase, List<LoadGuest> participants)
+            throws PhaseFailed, InterruptedException {
         try {
             return c.done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
+            java.util.IntSummaryStatistics views = participants.stream().mapToInt(g -> g.members).summaryStatistics();
+            long closed = participants.stream().filter(g -> !g.channel().isActive()).count();
+            java.util.Map<Integer, Long> codes = participants.stream().filter(g -> !g.channel().isActive())
+                    .collect(java.util.stream.Collectors.groupingBy(g -> g.closeCode, java.util.TreeMap::new,
+                            java.util.stream.Collectors.counting()));
             throw new PhaseFailed(phase + ": " + c.remaining() + " guests still without " + c.target
-                    + " members after " + timeout.toSeconds() + " s");
+                    + " members after " + timeout.toSeconds() + " s (views " + views.getMin() + ".."
+                    + views.getMax() + " members, " + closed + " connections closed, by close code " + codes + ")");
         } catch (ExecutionException e) {
             throw new PhaseFailed(phase + ": " + e.getCause());
         }
