@@ -246,8 +246,9 @@ class LivenessTest {
         }
         TestConnection watcher = guests.get(0);
         guests.forEach(TestConnection::drain);
-        // 4,000 frames/s over a 5 s tick = 20,000 frames; an update costs 301 (one per member): 66 fit.
-        int perTick = 20_000 / 301;
+        // 1,000 frames/s over a 5 s tick = 5,000 frames; an update costs 301 (one per member): 16 fit,
+        // and the 184 frames left over carry into the next tick.
+        int perTick = 5_000 / 301;
         for (int i = 0; i < 300; i++) {
             guests.get(i).send(new GuestMessage.Heartbeat("g" + i, 45L));
         }
@@ -255,13 +256,19 @@ class LivenessTest {
         assertThat(s.members()).filteredOn(m -> m.latencyMillis().isPresent()).hasSize(perTick);
         assertThat(watcher.view.members()).isEqualTo(s.members());
 
-        for (int tick = 1; tick <= 5; tick++) {
+        long budget = 5_000 - perTick * 301L;
+        long published = perTick;
+        for (int tick = 1; published < 300; tick++) {
             for (int i = 0; i < 300; i++) {
                 guests.get(i).send(new GuestMessage.Heartbeat("g" + i, null)); // alive, nothing new
             }
             h.advance(Duration.ofSeconds(5));
-            long published = s.members().stream().filter(m -> m.latencyMillis().isPresent()).count();
-            assertThat(published).isEqualTo(Math.min(300, perTick * (tick + 1L)));
+            budget = Math.min(budget + 5_000, 5_000); // unspent budget is kept up to one tick's worth
+            long now = Math.min(300, published + budget / 301);
+            budget -= (now - published) * 301;
+            published = now;
+            assertThat(s.members().stream().filter(m -> m.latencyMillis().isPresent()).count())
+                    .as("after tick %d", tick).isEqualTo(published);
             for (TestConnection g : guests) {
                 g.drain();
                 assertThat(g.view.members()).isEqualTo(s.members());
@@ -269,6 +276,35 @@ class LivenessTest {
         }
         assertThat(s.members()).allSatisfy(m -> assertThat(m.latencyMillis())
                 .isEqualTo(m.isHost() ? OptionalInt.empty() : OptionalInt.of(45)));
+    }
+
+    @Test
+    void pastAThousandMembers_eachTicksLatencyPingGoesToARotatingShare() {
+        Session s = h.open(b -> b.maxMembers(1501)); // latency probes on
+        java.util.List<TestConnection> guests = new java.util.ArrayList<>();
+        for (int i = 0; i < 1500; i++) {
+            guests.add(h.join(GuestMessage.Join.of(s.id(), "g" + i, "G" + i)
+                    .withCapabilities(java.util.Set.of("membersChanged"))));
+        }
+        h.advance(Duration.ofMillis(100));
+        guests.forEach(TestConnection::drain);
+        java.util.Set<TestConnection> pinged = new java.util.HashSet<>();
+        for (int tick = 0; tick < 2; tick++) {
+            for (int i = 0; i < 1500; i++) {
+                guests.get(i).send(new GuestMessage.Heartbeat("g" + i, null));
+            }
+            h.advance(Duration.ofSeconds(5));
+            int thisTick = 0;
+            for (TestConnection g : guests) {
+                if (g.drain().stream().anyMatch(m -> m instanceof HostMessage.Ping)) {
+                    thisTick++;
+                    assertThat(pinged.add(g)).as("pinged twice in two ticks").isTrue();
+                }
+            }
+            assertThat(thisTick).isEqualTo(750); // 1,500 members: two shares of 750
+        }
+        assertThat(pinged).hasSize(1500);
+        assertThat(guests).allSatisfy(g -> assertThat(g.keepAlives()).isEqualTo(2)); // keep-alives go to all
     }
 
     private static Member member(Session s, String id) {

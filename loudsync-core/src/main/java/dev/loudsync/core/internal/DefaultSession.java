@@ -60,10 +60,11 @@ import org.slf4j.LoggerFactory;
  *       and a quarter of the published value); {@link #members()} shows the published value, so
  *       views still equal the host's list exactly while jitter causes no traffic. Latency-only
  *       updates also share a budget of {@value #LATENCY_FRAMES_PER_SECOND} frames per second
- *       (each goes to every member): a session of up to about 200 members publishes at once,
+ *       (each goes to every member): a session of up to about 70 members publishes at once,
  *       a larger one spreads the changes over the following ticks, oldest first, so that
  *       thousands of first measurements never turn into millions of frames. Status changes
- *       (reconnecting) are never delayed.</li>
+ *       (reconnecting) are never delayed. Past {@value #MAX_PROBES_PER_TICK} members, each tick's
+ *       latency {@code PING} goes to a rotating share of them, not to everyone.</li>
  *   <li>A resume rotates the resume token (the new one is in the new {@code WELCOME}) and takes
  *       the new display name, announced with {@code MEMBER_UPDATED} if it changed.</li>
  *   <li>A guest with the {@code membersChanged} capability that joins while a batch window is
@@ -89,7 +90,13 @@ public final class DefaultSession implements Session {
      * goes to every member, so at 1,000 members one round of first measurements alone would be
      * a million frames.
      */
-    static final int LATENCY_FRAMES_PER_SECOND = 4_000;
+    static final int LATENCY_FRAMES_PER_SECOND = 1_000;
+
+    /**
+     * Latency probes ({@code PING}) per tick at most: a larger session probes a rotating share of
+     * its members each tick, since its latency budget could not publish more changes anyway.
+     */
+    static final int MAX_PROBES_PER_TICK = 1_000;
     private static final SecureRandom TOKENS = new SecureRandom();
 
     private final SessionConfig config;
@@ -118,8 +125,8 @@ public final class DefaultSession implements Session {
     private final ArrayDeque<MemberState> latencyQueue = new ArrayDeque<>();
     /** Frames that latency-only updates may still cost before the next tick. */
     private long latencyFrames;
-    /** Whether a latency-only update went out since the last tick (one always may). */
-    private boolean latencyPublishedThisTick;
+    /** Ticks so far: which share of the members the latency probes go to. */
+    private long probeRound;
     private Future<?> tick;
     private Future<?> flush;
     private long lastFlushNanos;
@@ -537,12 +544,11 @@ public final class DefaultSession implements Session {
     }
 
     private boolean latencyAffordable() {
-        return !latencyPublishedThisTick || latencyFrames >= guests.size() + 1;
+        return latencyFrames >= guests.size() + 1;
     }
 
     private void publishLatency(MemberState m, int latency) {
         latencyFrames -= guests.size() + 1;
-        latencyPublishedThisTick = true;
         m.pendingLatency = -1;
         m.member = m.member.withLatencyMillis(OptionalInt.of(latency));
         refreshSnapshot();
@@ -550,13 +556,14 @@ public final class DefaultSession implements Session {
     }
 
     /**
-     * Renews the latency budget for the coming tick ({@link #LATENCY_FRAMES_PER_SECOND} times the
-     * tick interval; an update costs one frame per member, and one update per tick always goes out)
-     * and spends it on the changes that waited longest.
+     * Adds a tick's worth to the latency budget ({@link #LATENCY_FRAMES_PER_SECOND} times the tick
+     * interval; an update costs one frame per member) and spends it on the changes that waited
+     * longest. Unspent budget is kept up to one tick's worth, or one update when that costs more,
+     * so that a session too large for one update per tick still gets one every few ticks.
      */
     private void renewLatencyBudget() {
-        latencyFrames = latencyFramesPerTick();
-        latencyPublishedThisTick = false;
+        long perTick = latencyFramesPerTick();
+        latencyFrames = Math.min(latencyFrames + perTick, Math.max(perTick, guests.size() + 1));
         while (!latencyQueue.isEmpty() && latencyAffordable()) {
             MemberState m = latencyQueue.poll();
             if (m.pendingLatency >= 0 && guestsById.get(m.id()) == m) {
@@ -874,9 +881,23 @@ public final class DefaultSession implements Session {
             c.sendKeepAlive();
         }
         if (config.latencyProbes() && !connected.isEmpty()) {
-            broadcaster.broadcast(HostMessage.Ping.INSTANCE, connected);
+            broadcaster.broadcast(HostMessage.Ping.INSTANCE, probed(connected));
         }
         scheduleTick();
+    }
+
+    /** All of {@code connected}, or this tick's share of it when there are too many to probe. */
+    private List<Connection> probed(List<Connection> connected) {
+        int shares = (connected.size() + MAX_PROBES_PER_TICK - 1) / MAX_PROBES_PER_TICK;
+        if (shares <= 1) {
+            return connected;
+        }
+        int share = (int) (probeRound++ % shares);
+        List<Connection> some = new ArrayList<>(MAX_PROBES_PER_TICK);
+        for (int i = share; i < connected.size(); i += shares) {
+            some.add(connected.get(i));
+        }
+        return some;
     }
 
     private static <T> List<T> add(List<T> list, T item) {

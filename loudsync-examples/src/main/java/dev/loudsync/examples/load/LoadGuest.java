@@ -67,9 +67,9 @@ final class LoadGuest extends ChannelInboundHandlerAdapter {
     private java.util.concurrent.ScheduledFuture<?> heartbeats;
     volatile int closeCode = -1;
 
-    LoadGuest(int index, Shared shared) {
+    LoadGuest(int index, String deviceId, Shared shared) {
         this.index = index;
-        this.deviceId = "load-" + index;
+        this.deviceId = deviceId;
         this.shared = shared;
     }
 

@@ -98,6 +98,17 @@ public final class LoadMain implements Callable<Integer> {
             description = "share of guests leaving at once at the end (default: ${DEFAULT-VALUE}; 0: skip)")
     double leaveFraction;
 
+    @Option(names = "--join-waves", paramLabel = "N", defaultValue = "0",
+            description = "join in waves of N, each after the previous one was welcomed, instead of all at "
+                    + "once: for large idle sessions, where a storm's member lists would overflow the "
+                    + "kernel's TCP memory (default: ${DEFAULT-VALUE}: one storm)")
+    int joinWaves;
+
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "0",
+            description = "before measuring the empty host, N guests join and leave once, so that its "
+                    + "baseline memory includes warmed-up code and pools (default: ${DEFAULT-VALUE})")
+    int warmup;
+
     @Option(names = "--host-pid", paramLabel = "PID", description = "the host's process, for CPU and memory figures")
     Long hostPid;
 
@@ -174,15 +185,18 @@ public final class LoadMain implements Callable<Integer> {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads != null ? threads : 0, NioIoHandler.newFactory());
         List<LoadGuest> all = new ArrayList<>(guests);
         try {
-            if (host != null) {
-                f.heapEmptyKib = host.liveHeapKib();
+            if (warmup > 0) {
+                warmUp(group);
+            }
+            if (host != null) { // RSS first, before the heap count's full collection, as at the end
                 f.rssEmptyKib = host.rssKib();
+                f.heapEmptyKib = host.liveHeapKib();
             }
             long t0 = System.nanoTime();
-            connect(group, shared, all);
+            connect(group, shared, all, "load-", joinWaves > 0 ? 0 : guests); // waves connect as they go
             f.connectMs = millisSince(t0);
 
-            joinStorm(shared, all, host, self, f);
+            joinStorm(group, shared, all, host, self, f);
             if (!idle.isZero()) {
                 idlePeriod(host, f);
             }
@@ -228,14 +242,16 @@ public final class LoadMain implements Callable<Integer> {
         }
     }
 
-    private void connect(EventLoopGroup group, LoadGuest.Shared shared, List<LoadGuest> all)
-            throws PhaseFailed, InterruptedException {
+    /** Opens {@code count} more connections, appended to {@code all}, and waits for their handshakes. */
+    private void connect(EventLoopGroup group, LoadGuest.Shared shared, List<LoadGuest> all, String idPrefix,
+            int count) throws PhaseFailed, InterruptedException {
         InetSocketAddress remote = new InetSocketAddress(url.getHost(), url.getPort() != -1 ? url.getPort() : 80);
         List<InetAddress> sources = sourceAddresses(remote.getAddress());
         Semaphore inFlight = new Semaphore(256);
         List<CompletableFuture<Void>> handshakes = new ArrayList<>(guests);
-        for (int i = 0; i < guests; i++) {
-            LoadGuest g = new LoadGuest(i, shared);
+        int first = all.size();
+        for (int i = first; i < first + count; i++) {
+            LoadGuest g = new LoadGuest(i, idPrefix + i, shared);
             all.add(g);
             handshakes.add(g.handshake);
             inFlight.acquire();
@@ -266,6 +282,34 @@ public final class LoadMain implements Callable<Integer> {
         await(CompletableFuture.allOf(handshakes.toArray(new CompletableFuture<?>[0])), "connect");
     }
 
+    /** {@code --warmup} guests (other device ids) join, then all disconnect at once. */
+    private void warmUp(EventLoopGroup group) throws PhaseFailed, InterruptedException {
+        int n = guests;
+        guests = warmup;
+        LoadGuest.Shared shared = new LoadGuest.Shared(session, batching);
+        List<LoadGuest> all = new ArrayList<>(warmup);
+        try {
+            connect(group, shared, all, "warmup-", warmup);
+            Convergence c = new Convergence(warmup + 1, warmup);
+            shared.convergence = c;
+            for (LoadGuest g : all) {
+                g.sendJoin();
+            }
+            awaitConvergence(c, "warm-up", all);
+            for (LoadGuest g : all) {
+                g.sendLeave();
+            }
+        } finally {
+            guests = n;
+            for (LoadGuest g : all) {
+                if (g.channel() != null) {
+                    g.channel().close().syncUninterruptibly();
+                }
+            }
+        }
+        Thread.sleep(5_000); // the host settles: departures announced, buffers released
+    }
+
     private List<InetAddress> sourceAddresses(InetAddress remote) {
         String range = sourceIps != null ? sourceIps : remote.isLoopbackAddress() ? "127.0.0.2-127.0.0.254" : null;
         List<InetAddress> list = new ArrayList<>();
@@ -287,7 +331,7 @@ public final class LoadMain implements Callable<Integer> {
         return list;
     }
 
-    private void joinStorm(LoadGuest.Shared shared, List<LoadGuest> all, HostProbe host, HostProbe self, Figures f)
+    private void joinStorm(EventLoopGroup group, LoadGuest.Shared shared, List<LoadGuest> all, HostProbe host, HostProbe self, Figures f)
             throws PhaseFailed, InterruptedException {
         Convergence c = new Convergence(guests + 1, guests);
         shared.convergence = c;
@@ -295,8 +339,19 @@ public final class LoadMain implements Callable<Integer> {
         double selfCpu0 = self.cpuSeconds();
         long frames0 = shared.frames.sum();
         long t0 = System.nanoTime();
-        for (LoadGuest g : all) {
-            g.sendJoin();
+        int wave = joinWaves > 0 ? joinWaves : guests;
+        for (int from = 0; from < guests; from += wave) {
+            if (joinWaves > 0) {
+                connect(group, shared, all, "load-", Math.min(wave, guests - from));
+            }
+            List<LoadGuest> these = all.subList(from, Math.min(guests, from + wave));
+            for (LoadGuest g : these) {
+                g.sendJoin();
+            }
+            if (joinWaves > 0) {
+                await(CompletableFuture.allOf(these.stream().map(g -> g.welcomed).toArray(CompletableFuture<?>[]::new)),
+                        "join wave at " + from);
+            }
         }
         long done = awaitConvergence(c, "join storm", all);
         f.joinMs = TimeUnit.NANOSECONDS.toMillis(done - t0);
