@@ -130,7 +130,11 @@ class DnsSdPublisherTest {
         assertThat(updates.get(0).memberCount()).isIn("2", "3", "4", "5", "6");
         for (int i = 1; i < updates.size(); i++) {
             long gap = updates.get(i).nanos() - updates.get(i - 1).nanos();
-            assertThat(Duration.ofNanos(gap)).as("gap before update %d", i).isGreaterThanOrEqualTo(MIN_UPDATE);
+            // The publisher stamps an update just before calling the backend, the backend records it
+            // when called: the two clocks' readings of one update differ by that call's delay, so
+            // the gap between recordings may fall short of the interval by it (seen: 0.14 ms).
+            assertThat(Duration.ofNanos(gap)).as("gap before update %d", i)
+                    .isGreaterThanOrEqualTo(MIN_UPDATE.minusMillis(5));
         }
         // At most: the first, the coalesced rest, and one confirmation of each.
         assertThat(updates).hasSizeBetween(2, 4);
