@@ -789,23 +789,30 @@ public final class DefaultSession implements Session {
             return;
         }
         lastFlushNanos = time.nanoTime();
-        // Newcomers of the window: their WELCOME, then one MEMBER_LIST for all, encoded once.
-        List<Connection> newcomers = null;
+        // Newcomers of the window: their WELCOME, one MEMBER_LIST for all (encoded once), then
+        // what was held for each.
+        List<MemberState> newcomers = null;
         for (MemberState m : guests) {
             if (m.welcomePending) {
                 m.welcomePending = false;
+                m.baselineSeq = batcher.seq();
                 if (m.connection != null) {
                     sendWelcome(m);
-                    newcomers = add(newcomers, m.connection.connection);
+                    newcomers = add(newcomers, m);
+                } else {
+                    m.takeHeld(); // gone before its welcome: nothing to deliver
                 }
-                m.baselineSeq = batcher.seq();
             }
         }
         if (newcomers != null) {
-            broadcaster.broadcast(new HostMessage.MemberList(snapshot), newcomers);
-            for (MemberState m : guests) {
+            List<Connection> to = new ArrayList<>(newcomers.size());
+            for (MemberState m : newcomers) {
+                to.add(m.connection.connection);
+            }
+            broadcaster.broadcast(new HostMessage.MemberList(snapshot), to);
+            for (MemberState m : newcomers) {
                 List<HostMessage> held = m.takeHeld();
-                if (held != null && m.connection != null) {
+                if (held != null) {
                     held.forEach(m.connection.connection::send);
                 }
             }

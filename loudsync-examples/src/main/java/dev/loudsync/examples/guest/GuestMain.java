@@ -37,7 +37,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.TypeConversionException;
 
 /**
  * The example guest: finds sessions on the LAN, or joins one, prints the member list whenever it
@@ -106,13 +105,7 @@ public final class GuestMain implements Callable<Integer> {
 
     static CommandLine commandLine(GuestMain guest) {
         return new CommandLine(guest)
-                .registerConverter(Duration.class, text -> {
-                    try {
-                        return Durations.parse(text);
-                    } catch (IllegalArgumentException e) {
-                        throw new TypeConversionException(e.getMessage());
-                    }
-                })
+                .registerConverter(Duration.class, Durations::option)
                 .setParameterExceptionHandler((ParameterException e, String[] args) -> {
                     PrintWriter err = e.getCommandLine().getErr();
                     err.println("loudsync-guest: " + e.getMessage());

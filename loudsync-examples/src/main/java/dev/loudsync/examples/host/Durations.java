@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * Durations as written on a command line: a whole number and a unit, as in {@code 500ms},
@@ -40,6 +41,15 @@ public final class Durations {
             };
         } catch (NumberFormatException | ArithmeticException e) {
             throw new IllegalArgumentException("'" + text + "' is too long a duration", e);
+        }
+    }
+
+    /** {@link #parse} for picocli options: a bad duration is a usage error with its message. */
+    public static Duration option(String text) {
+        try {
+            return parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new TypeConversionException(e.getMessage());
         }
     }
 }

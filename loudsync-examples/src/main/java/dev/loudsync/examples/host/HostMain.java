@@ -32,7 +32,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.TypeConversionException;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
@@ -162,16 +161,8 @@ public final class HostMain implements Callable<Integer> {
     /** The command line of {@code host}: our duration syntax, and short messages for usage errors. */
     static CommandLine commandLine(HostMain host) {
         return new CommandLine(host)
-                .registerConverter(Duration.class, HostMain::duration)
+                .registerConverter(Duration.class, Durations::option)
                 .setParameterExceptionHandler(HostMain::usageError);
-    }
-
-    private static Duration duration(String text) {
-        try {
-            return Durations.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new TypeConversionException(e.getMessage());
-        }
     }
 
     private static int usageError(ParameterException e, String[] args) {

@@ -1,5 +1,6 @@
 package dev.loudsync.examples.load;
 
+import dev.loudsync.examples.host.Durations;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -34,11 +35,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import dev.loudsync.examples.host.Durations;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.TypeConversionException;
 
 /**
  * The load generator: drives any host that speaks LoudSync's protocol with simulated guests over
@@ -142,15 +141,7 @@ public final class LoadMain implements Callable<Integer> {
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new LoadMain(System.out))
-                .registerConverter(Duration.class, LoadMain::duration).execute(args));
-    }
-
-    private static Duration duration(String text) {
-        try {
-            return Durations.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new TypeConversionException(e.getMessage());
-        }
+                .registerConverter(Duration.class, Durations::option).execute(args));
     }
 
     /** The figures of one run; -1 where a phase was skipped or a figure unavailable. */
@@ -248,7 +239,7 @@ public final class LoadMain implements Callable<Integer> {
         InetSocketAddress remote = new InetSocketAddress(url.getHost(), url.getPort() != -1 ? url.getPort() : 80);
         List<InetAddress> sources = sourceAddresses(remote.getAddress());
         Semaphore inFlight = new Semaphore(256);
-        List<CompletableFuture<Void>> handshakes = new ArrayList<>(guests);
+        List<CompletableFuture<Void>> handshakes = new ArrayList<>(count);
         int first = all.size();
         for (int i = first; i < first + count; i++) {
             LoadGuest g = new LoadGuest(i, idPrefix + i, shared);
@@ -284,8 +275,6 @@ public final class LoadMain implements Callable<Integer> {
 
     /** {@code --warmup} guests (other device ids) join, then all disconnect at once. */
     private void warmUp(EventLoopGroup group) throws PhaseFailed, InterruptedException {
-        int n = guests;
-        guests = warmup;
         LoadGuest.Shared shared = new LoadGuest.Shared(session, batching);
         List<LoadGuest> all = new ArrayList<>(warmup);
         try {
@@ -300,7 +289,6 @@ public final class LoadMain implements Callable<Integer> {
                 g.sendLeave();
             }
         } finally {
-            guests = n;
             for (LoadGuest g : all) {
                 if (g.channel() != null) {
                     g.channel().close().syncUninterruptibly();

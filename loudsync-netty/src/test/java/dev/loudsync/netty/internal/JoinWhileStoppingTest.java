@@ -67,32 +67,9 @@ class JoinWhileStoppingTest {
             PipelineFuzzTarget.write(ch, PipelineFuzzTarget.frame(true, 1, join.getBytes(StandardCharsets.UTF_8)), out);
             ch.runPendingTasks();
             PipelineFuzzTarget.drain(ch, out);
-            return closeCode(out.toByteArray());
+            return PipelineFuzzTarget.closeCodesSent(out.toByteArray()).stream().findFirst().orElse(-1);
         } finally {
             ch.finishAndReleaseAll();
         }
-    }
-
-    /** The status code of the first close frame after the 101 response; -1 if none. */
-    private static int closeCode(byte[] out) {
-        int i = 0;
-        while (i + 3 < out.length && !(out[i] == '\r' && out[i + 1] == '\n' && out[i + 2] == '\r' && out[i + 3] == '\n')) {
-            i++;
-        }
-        i += 4;
-        while (i + 2 <= out.length) {
-            int opcode = out[i] & 0x0F;
-            int len = out[i + 1] & 0x7F;
-            i += 2;
-            if (len == 126) {
-                len = ((out[i] & 0xFF) << 8) | (out[i + 1] & 0xFF);
-                i += 2;
-            }
-            if (opcode == 8) {
-                return ((out[i] & 0xFF) << 8) | (out[i + 1] & 0xFF);
-            }
-            i += len;
-        }
-        return -1;
     }
 }

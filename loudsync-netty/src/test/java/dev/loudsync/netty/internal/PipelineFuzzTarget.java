@@ -158,16 +158,24 @@ class PipelineFuzzTarget {
 
     /** Counts close frames in the server's output after a 101 response; 0 without an upgrade. */
     private static int closeFramesSent(byte[] out) {
+        return closeCodesSent(out).size();
+    }
+
+    /**
+     * The status codes of the close frames in the server's output after a 101 response (1005 for a
+     * close frame without one); none without an upgrade.
+     */
+    static List<Integer> closeCodesSent(byte[] out) {
+        List<Integer> codes = new java.util.ArrayList<>();
         String head = new String(out, 0, Math.min(out.length, 16), StandardCharsets.ISO_8859_1);
         if (!head.startsWith("HTTP/1.1 101")) {
-            return 0;
+            return codes;
         }
         int i = 0;
         while (i + 3 < out.length && !(out[i] == '\r' && out[i + 1] == '\n' && out[i + 2] == '\r' && out[i + 3] == '\n')) {
             i++;
         }
         i += 4;
-        int closes = 0;
         while (i + 2 <= out.length) {
             int opcode = out[i] & 0x0F;
             long len = out[i + 1] & 0x7F;
@@ -182,11 +190,11 @@ class PipelineFuzzTarget {
                 }
                 i += 8;
             }
-            i += (int) len;
             if (opcode == 8) {
-                closes++;
+                codes.add(len >= 2 && i + 1 < out.length ? ((out[i] & 0xFF) << 8) | (out[i + 1] & 0xFF) : 1005);
             }
+            i += (int) len;
         }
-        return closes;
+        return codes;
     }
 }
