@@ -30,7 +30,7 @@ public final class NettyWorkerThreads extends ThreadPoolExecutor {
      * @throws IllegalStateException on another thread
      */
     public static void requireCurrent() {
-        if (!FastThreadLocalThread.currentThreadWillCleanupFastThreadLocals()) {
+        if (!(Thread.currentThread() instanceof FastThreadLocalThread)) {
             throw new IllegalStateException("Not on a Netty worker thread (" + Thread.currentThread().getName()
                     + "): run forked, which the benchmark's @Fork options make use NettyWorkerThreads");
         }

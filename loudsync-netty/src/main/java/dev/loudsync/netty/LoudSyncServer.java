@@ -130,6 +130,7 @@ public final class LoudSyncServer implements AutoCloseable {
         private EventLoopGroup bossGroup;
         private EventLoopGroup workerGroup;
         private Integer ioThreads;
+        private Boolean nativeTransport;
         private TimeSource timeSource;
         private Duration stopTimeout;
         private Integer messagesPerSecond;
@@ -262,6 +263,19 @@ public final class LoudSyncServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Whether the server's own network threads may use Linux's native epoll transport instead
+         * of NIO; default true. It is used only where it works: on Linux with
+         * {@code io.netty:netty-transport-native-epoll} for the machine's platform on the class path
+         * (a runtime dependency the application adds; the example host has it). Without
+         * {@link #eventLoopGroups} only: the application's groups choose their own transport.
+         */
+        public Builder nativeTransport(boolean allowed) {
+            Checks.once(nativeTransport, "nativeTransport");
+            this.nativeTransport = allowed;
+            return this;
+        }
+
         /** Where time is read; default the system clocks. */
         public Builder timeSource(TimeSource source) {
             Checks.once(timeSource, "timeSource");
@@ -367,6 +381,7 @@ public final class LoudSyncServer implements AutoCloseable {
                     bossGroup,
                     workerGroup,
                     ioThreads != null ? ioThreads : Runtime.getRuntime().availableProcessors(),
+                    nativeTransport == null || nativeTransport,
                     timeSource != null ? timeSource : TimeSource.system(),
                     stopTimeout != null ? stopTimeout : Duration.ofSeconds(5),
                     messagesPerSecond != null ? messagesPerSecond : 20,

@@ -224,8 +224,7 @@ class FaultsTest {
                 .latencyProbes(false));
         Departures departures = new Departures();
         s.addListener(departures);
-        io.netty.channel.EventLoopGroup clients = new io.netty.channel.MultiThreadIoEventLoopGroup(2,
-                io.netty.channel.nio.NioIoHandler.newFactory());
+        io.netty.channel.EventLoopGroup clients = new io.netty.channel.nio.NioEventLoopGroup(2);
         try (dev.loudsync.netty.testing.TcpProxy proxy = new dev.loudsync.netty.testing.TcpProxy(
                 t.server.port())) {
             URI viaProxy = URI.create("ws://127.0.0.1:" + proxy.port() + "/");

@@ -7,15 +7,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.loudsync.core.Session;
 import dev.loudsync.core.SessionConfig;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Start, stop and close: futures, idempotence, the port, the threads, and goodbyes to guests. */
 class LifecycleTest {
@@ -109,9 +113,13 @@ class LifecycleTest {
         }
     }
 
-    @Test
-    void theApplicationsOwnEventLoops_areUsed_andNotShutDown() {
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    @ParameterizedTest
+    @ValueSource(strings = {"nio", "epoll"})
+    void theApplicationsOwnEventLoops_areUsed_withTheirTransport_andNotShutDown(String transport) {
+        if (transport.equals("epoll")) {
+            Assumptions.assumeTrue(Epoll.isAvailable(), "no native epoll on this platform");
+        }
+        EventLoopGroup group = transport.equals("epoll") ? new EpollEventLoopGroup(1) : new NioEventLoopGroup(1);
         try {
             LoudSyncServer server = LoudSyncServer.builder().bindAddress("127.0.0.1").port(0)
                     .eventLoopGroups(group, group).build();
@@ -126,6 +134,19 @@ class LifecycleTest {
             assertThat(group.isShuttingDown()).isFalse();
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void theServersOwnThreads_serveGuests_withOrWithoutTheNativeTransport(boolean nativeTransport) {
+        try (LoudSyncServer server = local().nativeTransport(nativeTransport).build()) {
+            Session s = server.openSession(party());
+            server.start().join();
+            try (JdkGuest g = JdkGuest.join(URI.create("ws://127.0.0.1:" + server.port() + "/"), "ABC123", "a")) {
+                g.next("WELCOME");
+                assertThat(s.members()).hasSize(2);
+            }
         }
     }
 

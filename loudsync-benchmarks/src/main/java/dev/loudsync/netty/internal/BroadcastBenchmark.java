@@ -85,7 +85,7 @@ public class BroadcastBenchmark {
             WebSocketFrames frames = new WebSocketFrames(new MessageCodec(65_536));
             broadcaster = new FrameBroadcaster(frames, TimeSource.system(), ByteBufAllocator.DEFAULT);
             for (int i = 0; i < recipients; i++) {
-                EmbeddedChannel ch = EmbeddedChannel.builder().register(false).build();
+                EmbeddedChannel ch = new EmbeddedChannel(false, false); // registered with the shared loop below
                 ChannelFuture registered = loop.eventLoop().register(ch);
                 if (!registered.isSuccess() || !ch.isActive()) {
                     throw new IllegalStateException("Channel " + i + " not registered", registered.cause());

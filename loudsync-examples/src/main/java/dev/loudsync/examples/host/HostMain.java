@@ -112,6 +112,9 @@ public final class HostMain implements Callable<Integer> {
             description = "do not PING members to measure their latency (guests may still report it)")
     boolean noLatencyProbes;
 
+    @Option(names = "--nio", description = "use NIO even where Linux's native epoll transport is available")
+    boolean nio;
+
     @Option(names = "--no-lan-discovery", description = "do not advertise the session on the LAN")
     boolean noLanDiscovery;
 
@@ -182,7 +185,7 @@ public final class HostMain implements Callable<Integer> {
         try {
             config = sessionConfig();
             LoudSyncServer.Builder builder = LoudSyncServer.builder().bindAddress(bind).port(port)
-                    .joinTimeout(joinTimeout).webHandler(page);
+                    .joinTimeout(joinTimeout).webHandler(page).nativeTransport(!nio);
             SslContext tls = tls();
             if (tls != null) {
                 builder.tls(tls);

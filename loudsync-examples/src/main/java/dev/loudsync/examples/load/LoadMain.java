@@ -1,19 +1,18 @@
 package dev.loudsync.examples.load;
 
 import dev.loudsync.examples.host.Durations;
+import dev.loudsync.netty.internal.Transports;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -126,6 +125,9 @@ public final class LoadMain implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "event loop threads (default: one per core)")
     Integer threads;
 
+    @Option(names = "--nio", description = "use NIO even where Linux's native epoll transport is available")
+    boolean nio;
+
     @Option(names = "--timeout", paramLabel = "D", defaultValue = "300s",
             description = "how long a phase may take before the run gives up (default: ${DEFAULT-VALUE})")
     Duration timeout;
@@ -173,7 +175,8 @@ public final class LoadMain implements Callable<Integer> {
         HostProbe self = HostProbe.of(ProcessHandle.current().pid());
         Figures f = new Figures();
         LoadGuest.Shared shared = new LoadGuest.Shared(session, batching);
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads != null ? threads : 0, NioIoHandler.newFactory());
+        EventLoopGroup group = Transports.newGroup(threads != null ? threads : 0,
+                new DefaultThreadFactory("load"), !nio);
         List<LoadGuest> all = new ArrayList<>(guests);
         try {
             if (warmup > 0) {
@@ -247,7 +250,7 @@ public final class LoadMain implements Callable<Integer> {
             handshakes.add(g.handshake);
             inFlight.acquire();
             g.handshake.whenComplete((v, e) -> inFlight.release());
-            Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
+            Bootstrap b = new Bootstrap().group(group).channel(Transports.socketChannel(group))
                     .option(ChannelOption.TCP_NODELAY, true)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 30_000)
                     .handler(new ChannelInitializer<Channel>() {

@@ -7,6 +7,7 @@ import dev.loudsync.core.protocol.CloseCode;
 import dev.loudsync.core.protocol.HostMessage;
 import dev.loudsync.core.protocol.MessageTypes;
 import dev.loudsync.netty.internal.ClientCodec;
+import dev.loudsync.netty.internal.Transports;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -15,9 +16,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -138,8 +136,7 @@ public final class LoudSyncClient implements AutoCloseable {
             this.ownGroup = null;
             this.loop = b.group.next();
         } else {
-            this.ownGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("loudsync-client", true),
-                    NioIoHandler.newFactory());
+            this.ownGroup = Transports.newGroup(1, new DefaultThreadFactory("loudsync-client", true), true);
             this.loop = ownGroup.next();
         }
         this.clock = new ClockSync(time);
@@ -288,7 +285,7 @@ public final class LoudSyncClient implements AutoCloseable {
     private void open() {
         closeCode = 0;
         int port = url.getPort() != -1 ? url.getPort() : ("wss".equals(url.getScheme()) ? 443 : 80);
-        Bootstrap b = new Bootstrap().group(loop).channel(NioSocketChannel.class)
+        Bootstrap b = new Bootstrap().group(loop).channel(Transports.socketChannel(loop))
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .handler(new ChannelInitializer<Channel>() {

@@ -13,12 +13,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetAddress;
@@ -46,7 +43,7 @@ public final class ServerRuntime {
     public record Settings(InetAddress bindAddress, int port, String path, int maxFrameBytes,
             Duration handshakeTimeout, Duration joinTimeout, int maxConnections, int maxConnectionsPerAddress,
             List<String> allowedOrigins, WebHandler webHandler, EventLoopGroup bossGroup,
-            EventLoopGroup workerGroup, int ioThreads, TimeSource timeSource, Duration stopTimeout,
+            EventLoopGroup workerGroup, int ioThreads, boolean nativeTransport, TimeSource timeSource, Duration stopTimeout,
             int messagesPerSecond, int messageBurst, int maxOutboundBytes, int failedJoinBurst,
             Duration failedJoinRefill, LanAdvertising lanAdvertising, io.netty.handler.ssl.SslContext tls) {
     }
@@ -76,8 +73,8 @@ public final class ServerRuntime {
             this.ownsGroups = false;
         } else {
             // One group accepts and serves: threads start lazily, on first use.
-            this.worker = new MultiThreadIoEventLoopGroup(settings.ioThreads(),
-                    new DefaultThreadFactory("loudsync-io"), NioIoHandler.newFactory());
+            this.worker = Transports.newGroup(settings.ioThreads(), new DefaultThreadFactory("loudsync-io"),
+                    settings.nativeTransport());
             this.boss = worker;
             this.ownsGroups = true;
         }
@@ -149,7 +146,7 @@ public final class ServerRuntime {
         int high = settings.maxOutboundBytes();
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, worker)
-                .channel(NioServerSocketChannel.class)
+                .channel(Transports.serverChannel(boss))
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -175,7 +172,7 @@ public final class ServerRuntime {
                         state = State.STARTED;
                     }
                 }
-                log.debug("Listening on {}", bind.channel().localAddress());
+                log.debug("Listening on {} ({})", bind.channel().localAddress(), Transports.name(boss));
                 if (advertiser != null && !stopRequested) {
                     advertiser.start(((InetSocketAddress) bind.channel().localAddress()).getPort(), worker.next());
                 }

@@ -11,10 +11,9 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -75,11 +74,11 @@ class AutobahnConformanceTest {
 
         TimeSource time = TimeSource.system();
         ServerRuntime.Settings s = new ServerRuntime.Settings(null, 0, "/", 16 << 20, Duration.ofSeconds(10),
-                Duration.ofSeconds(10), 1000, 1000, List.of(), null, null, null, 1, time, Duration.ofSeconds(5),
+                Duration.ofSeconds(10), 1000, 1000, List.of(), null, null, null, 1, false, time, Duration.ofSeconds(5),
                 1_000_000, 1_000_000, 64 << 20, 10, Duration.ofSeconds(1), null, null);
         MessageCodec codec = new MessageCodec(s.maxFrameBytes());
         WebSocketFrames frames = new WebSocketFrames(codec);
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+        EventLoopGroup group = new NioEventLoopGroup(2);
         try {
             SessionRegistry registry = SessionRegistry.builder().timeSource(time)
                     .executors(() -> new EventLoopExecutor(group.next()))
