@@ -279,6 +279,37 @@ class LivenessTest {
     }
 
     @Test
+    void whenOneUpdateCostsMoreThanATicksBudget_latencyIsPublishedOnlyInTheTick_besideTheKeepAlives() {
+        // A 1 s check interval gives a budget of 1,000 frames per tick; an update to 1,201 members
+        // costs 1,201 frames.
+        Session s = h.open(b -> b.latencyProbes(false).maxMembers(1201)
+                .heartbeatCheckInterval(Duration.ofSeconds(1)));
+        java.util.List<TestConnection> guests = new java.util.ArrayList<>();
+        for (int i = 0; i < 1200; i++) {
+            guests.add(h.join(GuestMessage.Join.of(s.id(), "g" + i, "G" + i)
+                    .withCapabilities(java.util.Set.of("membersChanged"))));
+        }
+        h.advance(Duration.ofMillis(100)); // the batch window
+        TestConnection watcher = guests.get(0);
+        guests.forEach(TestConnection::drain);
+        h.advance(Duration.ofMillis(900)); // the first tick: budget 1,000 + 1,000, kept up to 1,201
+        for (int i = 0; i < 1200; i++) {
+            guests.get(i).send(new GuestMessage.Heartbeat("g" + i, 45L));
+        }
+        assertThat(watcher.drain()).isEmpty();
+        assertThat(s.members()).noneMatch(m -> m.latencyMillis().isPresent());
+
+        // The tick: one update (a quiet batch window sends it at once) and the keep-alive.
+        int keepAlives = watcher.keepAlives();
+        h.advance(Duration.ofSeconds(1));
+        assertThat(watcher.keepAlives()).isEqualTo(keepAlives + 1);
+        assertThat(watcher.drain()).singleElement().isInstanceOfSatisfying(HostMessage.MembersChanged.class,
+                c -> assertThat(c.updated()).hasSize(1));
+        assertThat(s.members()).filteredOn(m -> m.latencyMillis().isPresent()).hasSize(1);
+        assertThat(watcher.view.members()).isEqualTo(s.members());
+    }
+
+    @Test
     void pastAThousandMembers_eachTicksLatencyPingGoesToARotatingShare() {
         Session s = h.open(b -> b.maxMembers(1501)); // latency probes on
         java.util.List<TestConnection> guests = new java.util.ArrayList<>();

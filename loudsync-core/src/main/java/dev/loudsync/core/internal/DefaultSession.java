@@ -62,7 +62,10 @@ import org.slf4j.LoggerFactory;
  *       updates also share a budget of {@value #LATENCY_FRAMES_PER_SECOND} frames per second
  *       (each goes to every member): a session of up to about 70 members publishes at once,
  *       a larger one spreads the changes over the following ticks, oldest first, so that
- *       thousands of first measurements never turn into millions of frames. Status changes
+ *       thousands of first measurements never turn into millions of frames. A session where one
+ *       update costs more than a tick's budget (5,000 members at the default 5 s check interval)
+ *       publishes only in the tick, beside the keep-alive pings, so that each member gets both
+ *       in one write. Status changes
  *       (reconnecting) are never delayed. Past {@value #MAX_PROBES_PER_TICK} members, each tick's
  *       latency {@code PING} goes to a rotating share of them, not to everyone.</li>
  *   <li>A resume rotates the resume token (the new one is in the new {@code WELCOME}) and takes
@@ -533,7 +536,7 @@ public final class DefaultSession implements Session {
                 return;
             }
         }
-        if (latencyAffordable()) {
+        if (latencyAffordable() && guests.size() + 1 <= latencyFramesPerTick()) {
             publishLatency(m, latency);
         } else {
             if (m.pendingLatency < 0) {
@@ -758,15 +761,15 @@ public final class DefaultSession implements Session {
         return to;
     }
 
-    /**
-     * Sends recorded changes to batching guests: at once when the batcher was quiet for a window
-     * (a lone change), otherwise when the window that is open ends.
-     */
     /** Whether a change recorded now would be held for the window rather than sent at once. */
     private boolean batchWindowOpen() {
         return flush != null || lastFlushNanos + config.batchWindow().toNanos() - time.nanoTime() > 0;
     }
 
+    /**
+     * Sends recorded changes to batching guests: at once when the batcher was quiet for a window
+     * (a lone change), otherwise when the window that is open ends.
+     */
     private void publishBatched() {
         if (flush != null) {
             return;

@@ -112,6 +112,10 @@ public final class HostMain implements Callable<Integer> {
             description = "do not PING members to measure their latency (guests may still report it)")
     boolean noLatencyProbes;
 
+    @Option(names = "--io-threads", paramLabel = "N",
+            description = "network threads (default: one per core)")
+    Integer ioThreads;
+
     @Option(names = "--nio", description = "use NIO even where Linux's native epoll transport is available")
     boolean nio;
 
@@ -186,6 +190,9 @@ public final class HostMain implements Callable<Integer> {
             config = sessionConfig();
             LoudSyncServer.Builder builder = LoudSyncServer.builder().bindAddress(bind).port(port)
                     .joinTimeout(joinTimeout).webHandler(page).nativeTransport(!nio);
+            if (ioThreads != null) {
+                builder.ioThreads(ioThreads);
+            }
             SslContext tls = tls();
             if (tls != null) {
                 builder.tls(tls);
