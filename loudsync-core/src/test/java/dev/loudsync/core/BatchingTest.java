@@ -146,6 +146,39 @@ class BatchingTest {
     }
 
     @Test
+    void pastThirtyTwoJoinsInOneWindow_newcomersWithoutTheCapability_areWelcomedAtItsFlush_withOneSharedList() {
+        java.util.List<TestConnection> newcomers = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            newcomers.add(h.join(s, "n" + i));
+        }
+        // n0 comes to a quiet window and flushes at once; n1..n32 are the next window's first 32
+        // joins and are welcomed at once too; n33..n39 wait for the flush.
+        for (int i = 0; i <= 32; i++) {
+            assertThat(newcomers.get(i).received()).as("n%d", i).first().isInstanceOf(HostMessage.Welcome.class);
+        }
+        for (int i = 33; i < 40; i++) {
+            newcomers.get(i).assertNothingUnread();
+        }
+        assertThat(classic.drain()).hasSize(40).allMatch(m -> m instanceof HostMessage.MemberJoined);
+
+        h.advanceMillis(25);
+        for (int i = 33; i < 40; i++) {
+            TestConnection late = newcomers.get(i);
+            late.next(HostMessage.Welcome.class);
+            assertThat(late.next(HostMessage.MemberList.class).members()).hasSize(43);
+            late.assertNothingUnread(); // the list holds the window's other newcomers: no MEMBER_JOINED
+            assertThat(late.received().get(1)).isSameAs(newcomers.get(33).received().get(1)); // one list
+        }
+        assertThat(newcomers.get(32).drain()).filteredOn(m -> m instanceof HostMessage.MemberJoined)
+                .hasSize(7); // those welcomed at once hear of every later newcomer
+        for (TestConnection g : newcomers) {
+            assertThat(g.view.members()).isEqualTo(s.members());
+        }
+        assertThat(classic.view.members()).isEqualTo(s.members());
+        assertThat(batching.view.members()).isEqualTo(s.members());
+    }
+
+    @Test
     void applicationMessagesForANewcomerAwaitingItsWelcome_followTheWelcome_inOrder() {
         h.join(s, "x1"); // opens a window
         TestConnection late = joinBatching("late");

@@ -77,6 +77,13 @@ import org.slf4j.LoggerFactory;
  *       tail of the window's changes, which made a burst of N such joins cost O(N²) encodes.
  *       Application messages for it wait and follow its list, in order; a lone join is welcomed
  *       at once, as before.</li>
+ *   <li>The same holds for guests without the capability in a join storm: past
+ *       {@value #STORM_JOINS} joins inside one batch window, later newcomers are welcomed at its
+ *       flush with the shared list. They still get {@code WELCOME}, {@code MEMBER_LIST} and then
+ *       individual messages, as PROTOCOL.md describes; the list already holds the window's other
+ *       newcomers, so they get no {@code MEMBER_JOINED} for them, and everyone else gets one per
+ *       join as always. Without this, N guests joining at once made the host encode and queue N
+ *       lists of up to N members (1.9 GB for 5,000), faster than any network drains them.</li>
  *   <li>A member closed for repeated protocol violations leaves with "Connection closed".</li>
  *   <li>Join requests waiting for approval do not count against {@code maxMembers}; capacity is
  *       checked again on approval.</li>
@@ -87,6 +94,9 @@ public final class DefaultSession implements Session {
     private static final Logger log = LoggerFactory.getLogger(DefaultSession.class);
     private static final int PROTOCOL_VERSION = 1;
     private static final long MAX_LATENCY_MILLIS = 60_000;
+
+    /** Joins in one batch window past which guests without the batching capability are held too. */
+    static final int STORM_JOINS = 32;
 
     /**
      * Frames per second that latency-only {@code MEMBER_UPDATED}s may cost a session: each update
@@ -133,6 +143,7 @@ public final class DefaultSession implements Session {
     private Future<?> tick;
     private Future<?> flush;
     private long lastFlushNanos;
+    private int joinsSinceFlush;
     private boolean closed;
 
     DefaultSession(SessionConfig config, String key, SerialExecutor executor, TimeSource time,
@@ -395,7 +406,8 @@ public final class DefaultSession implements Session {
         int at = Collections.binarySearch(guests, m, MemberState.LIST_ORDER);
         guests.add(at < 0 ? -at - 1 : at, m);
         refreshSnapshot();
-        if (m.batching && batchWindowOpen()) {
+        joinsSinceFlush++;
+        if (batchWindowOpen() && (m.batching || joinsSinceFlush > STORM_JOINS)) {
             m.welcomePending = true; // welcomed by the flush, with the window's other newcomers
         } else {
             welcome(m);
@@ -788,6 +800,7 @@ public final class DefaultSession implements Session {
     }
 
     private void flushBatch() {
+        joinsSinceFlush = 0;
         if (!batcher.hasChanges()) {
             return;
         }
