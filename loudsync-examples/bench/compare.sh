@@ -12,7 +12,7 @@ cd "$(dirname "$0")/../.."
 
 OUT=loudsync-examples/target/bench
 CSV="$OUT/results.csv"
-HOST_JVM_FLAGS=${HOST_JVM_FLAGS:-"-Xmx1g -XX:+UseSerialGC"}
+HOST_JVM_FLAGS=${HOST_JVM_FLAGS:-"-Xmx1g -Xmn32m -XX:+UseSerialGC"}
 LOAD_JVM_FLAGS=${LOAD_JVM_FLAGS:-"-Xmx2g"}
 LOUDSYNC_PORT=18080
 WS_PORT=18081
