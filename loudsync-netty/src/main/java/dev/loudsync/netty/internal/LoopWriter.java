@@ -9,11 +9,6 @@ import java.util.ArrayList;
  * Writes frames on one event loop and flushes each written channel once per turn of the loop, so
  * that a burst of messages to a member costs one system call, not one per message.
  *
- * <p>The flush runs as a task after those already queued. When the loop has a long queue (a join
- * storm queues thousands of joins, each writing to every member), frames written by the first of
- * them would wait for all the others; so once writes have been held for {@link #MAX_HOLD_NANOS}
- * of the loop's time, they are flushed at once, and batching starts again.
- *
  * <p>One instance per event-loop thread, used only there. A thread that serves several loops
  * one after another (an {@code EmbeddedChannel}'s caller does) gets a new writer for each; the old
  * one still flushes what it queued when its own loop runs.
@@ -21,16 +16,10 @@ import java.util.ArrayList;
 final class LoopWriter implements Runnable {
 
     private static final FastThreadLocal<LoopWriter> CURRENT = new FastThreadLocal<>();
-    /** The longest written frames wait for a flush while the loop works through its queue. */
-    static final long MAX_HOLD_NANOS = 10_000_000;
-    /** Writes between looks at the clock. */
-    private static final int CLOCK_EVERY = 64;
 
     private final EventLoop loop;
     private final ArrayList<NettyConnection> dirty = new ArrayList<>();
     private boolean flushQueued;
-    private long heldSinceNanos;
-    private int writesSinceClock;
 
     private LoopWriter(EventLoop loop) {
         this.loop = loop;
@@ -55,26 +44,13 @@ final class LoopWriter implements Runnable {
         }
         if (!flushQueued) {
             flushQueued = true;
-            heldSinceNanos = System.nanoTime();
-            writesSinceClock = 0;
             loop.execute(this);
-        } else if (++writesSinceClock >= CLOCK_EVERY) {
-            writesSinceClock = 0;
-            long now = System.nanoTime();
-            if (now - heldSinceNanos >= MAX_HOLD_NANOS) {
-                flushDirty(); // the queued task still runs, and flushes what comes after
-                heldSinceNanos = now;
-            }
         }
     }
 
     @Override
     public void run() {
         flushQueued = false;
-        flushDirty();
-    }
-
-    private void flushDirty() {
         for (int i = 0; i < dirty.size(); i++) {
             NettyConnection c = dirty.get(i);
             c.flushPending = false;
