@@ -12,7 +12,10 @@ cd "$(dirname "$0")/../.."
 
 OUT=loudsync-examples/target/bench
 CSV="$OUT/results.csv"
-HOST_JVM_FLAGS=${HOST_JVM_FLAGS:-"-Xmx1g -Xmn32m -XX:+UseSerialGC"}
+HOST_JVM_FLAGS=${HOST_JVM_FLAGS:-"-Xmx1g -XX:+UseSerialGC"}
+# The idle scenario bounds the young generation, so that RSS per member counts the members rather
+# than the first touch of a large eden (see docs/BENCHMARKS.md).
+IDLE_JVM_FLAGS=${IDLE_JVM_FLAGS:-"-Xmn32m"}
 LOAD_JVM_FLAGS=${LOAD_JVM_FLAGS:-"-Xmx2g"}
 LOUDSYNC_PORT=18080
 WS_PORT=18081
@@ -33,7 +36,7 @@ wait_for_port() {
 
 HOST_PID=
 start_loudsync() { # extra host options...
-  java -Dloudsync.log=WARN $HOST_JVM_FLAGS -jar loudsync-examples/target/loudsync-host.jar \
+  java -Dloudsync.log=WARN $HOST_JVM_FLAGS ${EXTRA_JVM_FLAGS:-} -jar loudsync-examples/target/loudsync-host.jar \
     --bind 127.0.0.1 --port $LOUDSYNC_PORT --session-id ABC123 --max-members 10001 \
     --no-lan-discovery --no-qr "$@" > "$OUT/loudsync-host.log" 2>&1 < /dev/null &
   HOST_PID=$!
@@ -72,7 +75,7 @@ run() { # scenario: both hosts unless told otherwise
       stop_host ;;
     join5000)
       start_loudsync --no-latency-probes
-      load "loudsync $scenario" $LOUDSYNC_PORT --guests 5000 --broadcasts 50 --leave-fraction 0.5 --timeout 900s
+      load "loudsync $scenario" $LOUDSYNC_PORT --guests 5000 --broadcasts 50 --leave-fraction 0.5 --timeout 300s
       stop_host
       start_ws
       load "ws $scenario" $WS_PORT --guests 5000 --broadcasts 50 --leave-fraction 0.5 --timeout 900s
@@ -83,7 +86,7 @@ run() { # scenario: both hosts unless told otherwise
       stop_host ;;
     idle10000)
       # The example host's defaults, latency probes included.
-      start_loudsync
+      EXTRA_JVM_FLAGS=$IDLE_JVM_FLAGS start_loudsync
       load "loudsync $scenario" $LOUDSYNC_PORT --guests 10000 --batching --join-waves 500 --warmup 1000 --idle 60s \
         --broadcasts 0 --leave-fraction 0 --timeout 600s
       stop_host ;;
