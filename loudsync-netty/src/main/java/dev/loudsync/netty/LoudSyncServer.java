@@ -267,8 +267,8 @@ public final class LoudSyncServer implements AutoCloseable {
          * Whether the server's own network threads may use Linux's native epoll transport instead
          * of NIO; default true. It is used only where it works: on Linux with
          * {@code io.netty:netty-transport-native-epoll} for the machine's platform on the class path
-         * (a runtime dependency the application adds; the example host has it). Without
-         * {@link #eventLoopGroups} only: the application's groups choose their own transport.
+         * (a runtime dependency the application adds; the example host has it). With
+         * {@link #eventLoopGroups} it does not apply: the server uses those groups' transport.
          */
         public Builder nativeTransport(boolean allowed) {
             Checks.once(nativeTransport, "nativeTransport");

@@ -548,7 +548,7 @@ public final class DefaultSession implements Session {
                 return;
             }
         }
-        if (latencyAffordable() && guests.size() + 1 <= latencyFramesPerTick()) {
+        if (latencyAffordable() && latencyUpdateCost() <= latencyFramesPerTick()) {
             publishLatency(m, latency);
         } else {
             if (m.pendingLatency < 0) {
@@ -559,11 +559,11 @@ public final class DefaultSession implements Session {
     }
 
     private boolean latencyAffordable() {
-        return latencyFrames >= guests.size() + 1;
+        return latencyFrames >= latencyUpdateCost();
     }
 
     private void publishLatency(MemberState m, int latency) {
-        latencyFrames -= guests.size() + 1;
+        latencyFrames -= latencyUpdateCost();
         m.pendingLatency = -1;
         m.member = m.member.withLatencyMillis(OptionalInt.of(latency));
         refreshSnapshot();
@@ -578,13 +578,18 @@ public final class DefaultSession implements Session {
      */
     private void renewLatencyBudget() {
         long perTick = latencyFramesPerTick();
-        latencyFrames = Math.min(latencyFrames + perTick, Math.max(perTick, guests.size() + 1));
+        latencyFrames = Math.min(latencyFrames + perTick, Math.max(perTick, latencyUpdateCost()));
         while (!latencyQueue.isEmpty() && latencyAffordable()) {
             MemberState m = latencyQueue.poll();
             if (m.pendingLatency >= 0 && guestsById.get(m.id()) == m) {
                 publishLatency(m, m.pendingLatency);
             }
         }
+    }
+
+    /** Frames one latency update is counted as: one per member, the host included. */
+    private int latencyUpdateCost() {
+        return guests.size() + 1;
     }
 
     private long latencyFramesPerTick() {
