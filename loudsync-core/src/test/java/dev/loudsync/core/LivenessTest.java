@@ -12,6 +12,8 @@ import dev.loudsync.core.testing.TestConnection;
 import java.time.Duration;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** PROTOCOL.md, "Liveness" and "Latency and clocks". */
@@ -143,6 +145,42 @@ class LivenessTest {
             m.send(new GuestMessage.Heartbeat("m", null));
         }
         assertThat(m.isOpen()).isTrue();
+    }
+
+    @Test
+    void ownPlainHeartbeat_isTakenWithoutATaskForTheSession_whileOthersStillGoThroughIt() {
+        AtomicInteger tasks = new AtomicInteger();
+        Harness counted = Harness.wrappingExecutors(e -> new SerialExecutor() {
+            @Override
+            public void execute(Runnable task) {
+                tasks.incrementAndGet();
+                e.execute(task);
+            }
+
+            @Override
+            public Future<?> schedule(Runnable task, Duration delay) {
+                return e.schedule(task, delay);
+            }
+        });
+        Session s = counted.open(b -> b.latencyProbes(false));
+        TestConnection m = counted.join(s, "m");
+        m.drain();
+
+        int before = tasks.get();
+        for (int i = 0; i < 20; i++) {
+            counted.advance(Duration.ofSeconds(5));
+            m.send(new GuestMessage.Heartbeat("m", null));
+        }
+        assertThat(tasks.get()).isEqualTo(before);
+        assertThat(m.isOpen()).isTrue();
+
+        // a latency report the session still uses, and another device's id, are the session's
+        m.send(new GuestMessage.Heartbeat("m", 45L));
+        assertThat(member(s, "m").latencyMillis()).hasValue(45);
+        m.drain();
+        m.send(new GuestMessage.Heartbeat("other", null));
+        assertThat(m.nextError().code()).isEqualTo(ErrorCode.UNAUTHORIZED);
+        assertThat(tasks.get()).isEqualTo(before + 2);
     }
 
     @Test

@@ -311,12 +311,21 @@ public final class DefaultSession implements Session {
         executor.execute(() -> onJoin(c, join));
     }
 
-    void dispatchMessage(GuestConnection c, GuestMessage message) {
-        executor.execute(() -> onMessage(c, message));
+    /** {@code clearStrikes}: a heartbeat taken on the transport's thread came before this message. */
+    void dispatchMessage(GuestConnection c, GuestMessage message, boolean clearStrikes) {
+        executor.execute(() -> {
+            if (clearStrikes) {
+                c.strikes = 0;
+            }
+            onMessage(c, message);
+        });
     }
 
-    void dispatchInvalid(GuestConnection c, String type, String detail) {
+    void dispatchInvalid(GuestConnection c, String type, String detail, boolean clearStrikes) {
         executor.execute(() -> {
+            if (clearStrikes) {
+                c.strikes = 0;
+            }
             if (!c.finished) {
                 c.lastSeenNanos = time.nanoTime();
                 violation(c, ErrorCode.INVALID_MESSAGE, detail);
@@ -449,6 +458,8 @@ public final class DefaultSession implements Session {
         c.pending = null;
         c.strikes = 0;
         c.lastSeenNanos = time.nanoTime();
+        c.wantsReportedLatency = !m.latencyMeasuredByHost;
+        c.memberId = m.id();
     }
 
     private void welcome(MemberState m) {
@@ -534,6 +545,9 @@ public final class DefaultSession implements Session {
         long rtt = time.currentTimeMillis() - sent;
         if (rtt >= 0 && rtt <= MAX_LATENCY_MILLIS && sent >= host.member.joinedAt()) {
             m.latencyMeasuredByHost = true;
+            if (m.connection != null) {
+                m.connection.wantsReportedLatency = false;
+            }
             updateLatency(m, (int) rtt);
         }
     }
@@ -715,6 +729,7 @@ public final class DefaultSession implements Session {
      */
     private void drop(GuestConnection c) {
         c.finished = true;
+        c.memberId = null;
         PendingJoin p = c.pending;
         if (p != null) {
             c.pending = null;

@@ -16,6 +16,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * transport calls from. From then on every event of the connection is passed, in order, to that
  * session's executor; fields marked "session" below belong to it.
  *
+ * <p>One exception keeps an idle session cheap: a member's plain {@code HEARTBEAT} (its own
+ * {@code deviceId}, and no {@code latency} the session would still use) is taken here, on the
+ * transport's thread, without a task for the session: it refreshes {@link #lastSeenNanos} and clears
+ * the violation count, which the session does just before it handles the connection's next event,
+ * so counting stays in message order. Anything else about a heartbeat (another device's id, a
+ * heartbeat before approval, a latency report) still goes to the session in order.
+ *
  * <p>A frame whose {@code type} was read as {@code JOIN} but that is otherwise broken counts as an
  * invalid join (close 4503), like a JOIN with a bad field: the guest meant to join and cannot. Other
  * broken frames are answered with {@code ERROR INVALID_MESSAGE} and leave the connection open.
@@ -39,6 +46,12 @@ public final class GuestConnection implements ConnectionHandler {
     int strikes;
     /** Last sign of life, {@code TimeSource.nanoTime()}; written by any thread. */
     volatile long lastSeenNanos;
+    /** Written by the session, read by the transport: the attached member's id, or null. */
+    volatile String memberId;
+    /** Written by the session, read by the transport: whether a heartbeat's latency would be used. */
+    volatile boolean wantsReportedLatency;
+    /** Transport thread: a heartbeat was taken here since the last event handed to the session. */
+    private boolean clearStrikes;
 
     /** Session: the membership this connection carries, or null. */
     MemberState member;
@@ -56,7 +69,10 @@ public final class GuestConnection implements ConnectionHandler {
     @Override
     public void onMessage(GuestMessage message) {
         if (session != null) {
-            session.dispatchMessage(this, message);
+            if (message instanceof GuestMessage.Heartbeat && tookHeartbeat((GuestMessage.Heartbeat) message)) {
+                return;
+            }
+            session.dispatchMessage(this, message, takeClearStrikes());
             return;
         }
         if (phase.get() != NEW) {
@@ -76,7 +92,7 @@ public final class GuestConnection implements ConnectionHandler {
     @Override
     public void onInvalidMessage(String type, String detail) {
         if (session != null) {
-            session.dispatchInvalid(this, type, detail);
+            session.dispatchInvalid(this, type, detail, takeClearStrikes());
             return;
         }
         if (phase.get() != NEW) {
@@ -110,6 +126,24 @@ public final class GuestConnection implements ConnectionHandler {
         } else {
             phase.set(CLOSED);
         }
+    }
+
+    /** Takes a member's plain heartbeat on the transport thread; false if the session must see it. */
+    private boolean tookHeartbeat(GuestMessage.Heartbeat heartbeat) {
+        String id = memberId;
+        if (id == null || !id.equals(heartbeat.deviceId())
+                || (heartbeat.latencyMillis() != null && wantsReportedLatency)) {
+            return false;
+        }
+        lastSeenNanos = gateway.time().nanoTime();
+        clearStrikes = true;
+        return true;
+    }
+
+    private boolean takeClearStrikes() {
+        boolean clear = clearStrikes;
+        clearStrikes = false;
+        return clear;
     }
 
     /** Called by the join-timeout sweep: closes with 4001 unless a JOIN got there first. */

@@ -3,6 +3,7 @@ package dev.loudsync.core.testing;
 import dev.loudsync.core.LeaveReason;
 import dev.loudsync.core.ManualTime;
 import dev.loudsync.core.Member;
+import dev.loudsync.core.SerialExecutor;
 import dev.loudsync.core.Session;
 import dev.loudsync.core.SessionConfig;
 import dev.loudsync.core.SessionListener;
@@ -25,8 +26,17 @@ public final class Harness {
     }
 
     public Harness(UnaryOperator<SessionRegistry.Builder> customize) {
-        this.registry = customize.apply(SessionRegistry.builder().timeSource(time).executors(time::executor))
-                .build();
+        this(UnaryOperator.identity(), customize);
+    }
+
+    private Harness(UnaryOperator<SerialExecutor> wrap, UnaryOperator<SessionRegistry.Builder> customize) {
+        this.registry = customize.apply(SessionRegistry.builder().timeSource(time)
+                .executors(() -> wrap.apply(time.executor()))).build();
+    }
+
+    /** A harness whose executors (the manual clock's) are {@code wrap}ped, e.g. to count tasks. */
+    public static Harness wrappingExecutors(UnaryOperator<SerialExecutor> wrap) {
+        return new Harness(wrap, UnaryOperator.identity());
     }
 
     /** Opens a session hosted by "host-1"/"Host", id "ABC123", configured further by {@code customize}. */
