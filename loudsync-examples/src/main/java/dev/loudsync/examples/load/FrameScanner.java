@@ -11,8 +11,9 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>{@link #type} finds the top-level {@code "type"} value. {@link #countPayloadArrays} walks the
  * structure once (strings and escapes respected) and counts the objects in two of the payload's
- * arrays, e.g. {@code members}, or {@code joined} and {@code left}. Both accept any valid JSON a host
- * may send: whitespace, field order and escapes do not matter.
+ * arrays, e.g. {@code members}, or {@code joined} and {@code left}. {@link #payloadText} finds the
+ * payload's {@code "text"} string. All accept any valid JSON a host may send: whitespace, field
+ * order and escapes do not matter.
  */
 final class FrameScanner {
 
@@ -61,6 +62,47 @@ final class FrameScanner {
             } else if (c == '{' || c == '[') {
                 depth++;
             } else if (c == '}' || c == ']') {
+                depth--;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The payload's {@code "text"} value as written (escapes left as they are), or null when the
+     * payload has no string of that name. Reads a broadcast {@code CHAT} without building a tree,
+     * so the generator's own cost stays out of the fan-out latency it measures.
+     */
+    String payloadText(ByteBuf frame) {
+        byte[] b = bytes(frame);
+        int n = frame.readableBytes();
+        int depth = 0;
+        boolean inPayload = false;
+        int keyStart = -1;
+        int keyEnd = -1;
+        for (int i = 0; i < n; i++) {
+            byte c = b[i];
+            if (c == '"') {
+                int end = stringEnd(b, i, n);
+                if (depth == 1 || depth == 2) {
+                    int next = skipSpace(b, end + 1, n);
+                    if (next < n && b[next] == ':') {
+                        keyStart = i + 1;
+                        keyEnd = end;
+                    } else if (depth == 2 && inPayload && isKey(b, keyStart, keyEnd, TEXT)) {
+                        return new String(b, i + 1, end - i - 1, StandardCharsets.UTF_8);
+                    }
+                }
+                i = end;
+            } else if (c == '{' || c == '[') {
+                depth++;
+                if (depth == 2) {
+                    inPayload = c == '{' && isKey(b, keyStart, keyEnd, PAYLOAD);
+                }
+            } else if (c == '}' || c == ']') {
+                if (depth == 2) {
+                    inPayload = false;
+                }
                 depth--;
             }
         }
@@ -139,6 +181,7 @@ final class FrameScanner {
 
     private static final byte[] TYPE = "type".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] PAYLOAD = "payload".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] TEXT = "text".getBytes(StandardCharsets.US_ASCII);
 
     private byte[] bytes(ByteBuf frame) {
         int n = frame.readableBytes();
