@@ -44,6 +44,11 @@ final class Broadcasts {
         }
     }
 
+    /** How many guests have received round {@code round}. */
+    int received(int round) {
+        return received.get(round);
+    }
+
     CompletableFuture<?> roundComplete(int round) {
         return complete[round];
     }

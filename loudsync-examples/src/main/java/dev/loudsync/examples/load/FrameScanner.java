@@ -21,9 +21,10 @@ final class FrameScanner {
 
     /**
      * The last frames whose arrays were counted (retained), with their counts, newest first: one
-     * broadcast reaches many guests of this thread, interleaved with a few other broadcasts.
+     * broadcast reaches many guests of this thread, interleaved with other broadcasts (in a join
+     * storm, the lists and changes of several batch windows at once).
      */
-    private static final int REMEMBERED = 8;
+    private static final int REMEMBERED = 32;
     private final ByteBuf[] seen = new ByteBuf[REMEMBERED];
     private final String[] seenKeys = new String[REMEMBERED];
     private final int[][] seenCounts = new int[REMEMBERED][2];

@@ -142,6 +142,13 @@ public final class LoadMain implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        // A join storm delivers gigabytes of member lists; Netty's pooled allocator then creates and
+        // frees chunks all the time, and through ByteBuffer.allocateDirect each is zeroed first (a
+        // third of the generator's CPU). With java.nio opened (the jar's manifest does it), Netty
+        // allocates without zeroing. Before any Netty class reads the property.
+        if (System.getProperty("io.netty.tryReflectionSetAccessible") == null) {
+            System.setProperty("io.netty.tryReflectionSetAccessible", "true");
+        }
         System.exit(new CommandLine(new LoadMain(System.out))
                 .registerConverter(Duration.class, Durations::option).execute(args));
     }
@@ -218,9 +225,8 @@ public final class LoadMain implements Callable<Integer> {
         f.errors = shared.errors.sum();
         if (f.errors > 0) {
             f.ok = false;
-            if (f.failure.isEmpty()) {
-                f.failure = f.errors + " protocol errors, first: " + shared.firstError;
-            }
+            String errors = f.errors + " errors, first: " + shared.firstError;
+            f.failure = f.failure.isEmpty() ? errors : f.failure + "; " + errors;
         }
         out.println(summary(f));
         if (csv != null) {
@@ -377,7 +383,7 @@ public final class LoadMain implements Callable<Integer> {
         try {
             for (int r = 0; r < broadcasts; r++) {
                 sender.sendChat(r + ":" + System.nanoTime());
-                await(b.roundComplete(r), "broadcast " + r);
+                awaitRound(b, r, all);
                 completed++;
                 Thread.sleep(broadcastGap.toMillis());
             }
@@ -415,16 +421,31 @@ public final class LoadMain implements Callable<Integer> {
             return c.done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             java.util.IntSummaryStatistics views = participants.stream().mapToInt(g -> g.members).summaryStatistics();
-            long closed = participants.stream().filter(g -> !g.channel().isActive()).count();
-            java.util.Map<Integer, Long> codes = participants.stream().filter(g -> !g.channel().isActive())
-                    .collect(java.util.stream.Collectors.groupingBy(g -> g.closeCode, java.util.TreeMap::new,
-                            java.util.stream.Collectors.counting()));
             throw new PhaseFailed(phase + ": " + c.remaining() + " guests still without " + c.target
                     + " members after " + timeout.toSeconds() + " s (views " + views.getMin() + ".."
-                    + views.getMax() + " members, " + closed + " connections closed, by close code " + codes + ")");
+                    + views.getMax() + " members, " + closedSummary(participants) + ")");
         } catch (ExecutionException e) {
             throw new PhaseFailed(phase + ": " + e.getCause());
         }
+    }
+
+    private void awaitRound(Broadcasts b, int round, List<LoadGuest> all) throws PhaseFailed, InterruptedException {
+        try {
+            b.roundComplete(round).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new PhaseFailed("broadcast " + round + ": " + (guests - b.received(round)) + " guests without it after "
+                    + timeout.toSeconds() + " s (" + closedSummary(all) + ")");
+        } catch (ExecutionException e) {
+            throw new PhaseFailed("broadcast " + round + ": " + e.getCause());
+        }
+    }
+
+    /** How many of these guests' connections are closed, by the close code the host sent (-1: none). */
+    private static String closedSummary(List<LoadGuest> guests) {
+        List<LoadGuest> closed = guests.stream().filter(g -> !g.channel().isActive()).toList();
+        java.util.Map<Integer, Long> codes = closed.stream().collect(java.util.stream.Collectors.groupingBy(
+                g -> g.closeCode, java.util.TreeMap::new, java.util.stream.Collectors.counting()));
+        return closed.size() + " connections closed, by close code " + codes;
     }
 
     private void await(CompletableFuture<?> f, String phase) throws PhaseFailed, InterruptedException {
