@@ -75,14 +75,14 @@ run() { # scenario: both hosts unless told otherwise
       stop_host ;;
     join5000)
       start_loudsync --no-latency-probes
-      load "loudsync $scenario" $LOUDSYNC_PORT --guests 5000 --broadcasts 50 --leave-fraction 0.5 --timeout 300s
+      load "loudsync $scenario" $LOUDSYNC_PORT --guests 5000 --warmup 1000 --broadcasts 50 --leave-fraction 0.5 --timeout 300s
       stop_host
       start_ws
-      load "ws $scenario" $WS_PORT --guests 5000 --broadcasts 50 --leave-fraction 0.5 --timeout 900s
+      load "ws $scenario" $WS_PORT --guests 5000 --warmup 1000 --broadcasts 50 --leave-fraction 0.5 --timeout 900s
       stop_host ;;
     join5000-batching)
       start_loudsync --no-latency-probes
-      load "loudsync $scenario" $LOUDSYNC_PORT --guests 5000 --batching --broadcasts 0 --leave-fraction 0.5
+      load "loudsync $scenario" $LOUDSYNC_PORT --guests 5000 --warmup 1000 --batching --broadcasts 0 --leave-fraction 0.5
       stop_host ;;
     idle10000)
       # The example host's defaults, latency probes included.
