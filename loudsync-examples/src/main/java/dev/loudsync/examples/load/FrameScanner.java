@@ -41,32 +41,7 @@ final class FrameScanner {
 
     /** The value of the top-level {@code "type"} field, or null when there is none. */
     String type(ByteBuf frame) {
-        byte[] b = bytes(frame);
-        int n = frame.readableBytes();
-        int depth = 0;
-        int lastKeyStart = -1;
-        int lastKeyEnd = -1;
-        for (int i = 0; i < n; i++) {
-            byte c = b[i];
-            if (c == '"') {
-                int end = stringEnd(b, i, n);
-                if (depth == 1) {
-                    int next = skipSpace(b, end + 1, n);
-                    if (next < n && b[next] == ':') {
-                        lastKeyStart = i + 1;
-                        lastKeyEnd = end;
-                    } else if (isKey(b, lastKeyStart, lastKeyEnd, TYPE)) {
-                        return new String(b, i + 1, end - i - 1, StandardCharsets.UTF_8);
-                    }
-                }
-                i = end;
-            } else if (c == '{' || c == '[') {
-                depth++;
-            } else if (c == '}' || c == ']') {
-                depth--;
-            }
-        }
-        return null;
+        return stringField(frame, false, TYPE);
     }
 
     /**
@@ -75,8 +50,14 @@ final class FrameScanner {
      * so the generator's own cost stays out of the fan-out latency it measures.
      */
     String payloadText(ByteBuf frame) {
+        return stringField(frame, true, TEXT);
+    }
+
+    /** The string value of the field {@code key}, top-level or in the payload object; or null. */
+    private String stringField(ByteBuf frame, boolean inPayloadObject, byte[] key) {
         byte[] b = bytes(frame);
         int n = frame.readableBytes();
+        int valueDepth = inPayloadObject ? 2 : 1;
         int depth = 0;
         boolean inPayload = false;
         int keyStart = -1;
@@ -90,7 +71,7 @@ final class FrameScanner {
                     if (next < n && b[next] == ':') {
                         keyStart = i + 1;
                         keyEnd = end;
-                    } else if (depth == 2 && inPayload && isKey(b, keyStart, keyEnd, TEXT)) {
+                    } else if (depth == valueDepth && (depth == 1 || inPayload) && isKey(b, keyStart, keyEnd, key)) {
                         return new String(b, i + 1, end - i - 1, StandardCharsets.UTF_8);
                     }
                 }
