@@ -122,7 +122,7 @@ public final class LoadMain implements Callable<Integer> {
                     + "do not apply; otherwise the system's choice)")
     String sourceIps;
 
-    @Option(names = "--threads", paramLabel = "N", description = "event loop threads (default: one per core)")
+    @Option(names = "--threads", paramLabel = "N", description = "event loop threads (default: Netty's, two per core)")
     Integer threads;
 
     @Option(names = "--nio", description = "use NIO even where Linux's native epoll transport is available")
