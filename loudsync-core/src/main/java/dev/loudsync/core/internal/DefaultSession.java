@@ -458,8 +458,6 @@ public final class DefaultSession implements Session {
         c.pending = null;
         c.strikes = 0;
         c.lastSeenNanos = time.nanoTime();
-        c.wantsReportedLatency = !m.latencyMeasuredByHost;
-        c.memberId = m.id();
     }
 
     private void welcome(MemberState m) {
@@ -545,9 +543,6 @@ public final class DefaultSession implements Session {
         long rtt = time.currentTimeMillis() - sent;
         if (rtt >= 0 && rtt <= MAX_LATENCY_MILLIS && sent >= host.member.joinedAt()) {
             m.latencyMeasuredByHost = true;
-            if (m.connection != null) {
-                m.connection.wantsReportedLatency = false;
-            }
             updateLatency(m, (int) rtt);
         }
     }
@@ -729,7 +724,6 @@ public final class DefaultSession implements Session {
      */
     private void drop(GuestConnection c) {
         c.finished = true;
-        c.memberId = null;
         PendingJoin p = c.pending;
         if (p != null) {
             c.pending = null;

@@ -46,15 +46,14 @@ public final class GuestConnection implements ConnectionHandler {
     int strikes;
     /** Last sign of life, {@code TimeSource.nanoTime()}; written by any thread. */
     volatile long lastSeenNanos;
-    /** Written by the session, read by the transport: the attached member's id, or null. */
-    volatile String memberId;
-    /** Written by the session, read by the transport: whether a heartbeat's latency would be used. */
-    volatile boolean wantsReportedLatency;
     /** Transport thread: a heartbeat was taken here since the last event handed to the session. */
     private boolean clearStrikes;
 
-    /** Session: the membership this connection carries, or null. */
-    MemberState member;
+    /**
+     * The membership this connection carries, or null; written by the session only, volatile
+     * because the transport's thread reads it to take a plain heartbeat.
+     */
+    volatile MemberState member;
     /** Session: the join waiting for approval, or null. */
     PendingJoin pending;
     /** Session: refused, replaced, removed or closed; events are ignored from then on. */
@@ -130,9 +129,9 @@ public final class GuestConnection implements ConnectionHandler {
 
     /** Takes a member's plain heartbeat on the transport thread; false if the session must see it. */
     private boolean tookHeartbeat(GuestMessage.Heartbeat heartbeat) {
-        String id = memberId;
-        if (id == null || !id.equals(heartbeat.deviceId())
-                || (heartbeat.latencyMillis() != null && wantsReportedLatency)) {
+        MemberState m = member;
+        if (m == null || !m.id().equals(heartbeat.deviceId())
+                || (heartbeat.latencyMillis() != null && !m.latencyMeasuredByHost)) {
             return false;
         }
         lastSeenNanos = gateway.time().nanoTime();

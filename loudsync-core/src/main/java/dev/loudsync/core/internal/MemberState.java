@@ -31,8 +31,11 @@ final class MemberState {
     private List<HostMessage> held;
     /** Sequence number of the last membership change this member's view already contains. */
     long baselineSeq;
-    /** Whether the host measured this member's latency (then HEARTBEAT.latency is ignored). */
-    boolean latencyMeasuredByHost;
+    /**
+     * Whether the host measured this member's latency (then HEARTBEAT.latency is ignored); written
+     * by the session only, volatile because a connection's transport thread reads it too.
+     */
+    volatile boolean latencyMeasuredByHost;
     /** A material latency measurement waiting for the session's latency budget; -1 for none. */
     int pendingLatency = -1;
     /** While reconnecting: when the grace period ends, in {@code TimeSource.nanoTime()} units. */

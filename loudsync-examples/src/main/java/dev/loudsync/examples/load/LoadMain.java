@@ -26,14 +26,18 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.IntSummaryStatistics;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -420,7 +424,7 @@ public final class LoadMain implements Callable<Integer> {
         try {
             return c.done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            java.util.IntSummaryStatistics views = participants.stream().mapToInt(g -> g.members).summaryStatistics();
+            IntSummaryStatistics views = participants.stream().mapToInt(g -> g.members).summaryStatistics();
             throw new PhaseFailed(phase + ": " + c.remaining() + " guests still without " + c.target
                     + " members after " + timeout.toSeconds() + " s (views " + views.getMin() + ".."
                     + views.getMax() + " members, " + closedSummary(participants) + ")");
@@ -443,8 +447,8 @@ public final class LoadMain implements Callable<Integer> {
     /** How many of these guests' connections are closed, by the close code the host sent (-1: none). */
     private static String closedSummary(List<LoadGuest> guests) {
         List<LoadGuest> closed = guests.stream().filter(g -> !g.channel().isActive()).toList();
-        java.util.Map<Integer, Long> codes = closed.stream().collect(java.util.stream.Collectors.groupingBy(
-                g -> g.closeCode, java.util.TreeMap::new, java.util.stream.Collectors.counting()));
+        Map<Integer, Long> codes = closed.stream()
+                .collect(Collectors.groupingBy(g -> g.closeCode, TreeMap::new, Collectors.counting()));
         return closed.size() + " connections closed, by close code " + codes;
     }
 
