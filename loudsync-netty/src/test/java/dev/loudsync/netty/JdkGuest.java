@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -59,6 +61,19 @@ final class JdkGuest implements WebSocket.Listener, AutoCloseable {
 
     void send(String text) {
         socket.sendText(text, true).orTimeout(10, TimeUnit.SECONDS).join();
+    }
+
+    /** Sends {@code text}, or returns false when the connection's output is already closed. */
+    boolean trySend(String text) {
+        try {
+            send(text);
+            return true;
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof IOException) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     void sendBinary(byte[] bytes) {
