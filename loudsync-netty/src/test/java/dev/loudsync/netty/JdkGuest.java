@@ -34,6 +34,8 @@ final class JdkGuest implements WebSocket.Listener, AutoCloseable {
     private final List<JsonNode> pings = new ArrayList<>();
     private final StringBuilder partial = new StringBuilder();
     private final CompletableFuture<int[]> closed = new CompletableFuture<>();
+    /** Done once a JOIN's answer (MEMBER_LIST or ERROR) arrived, or the connection closed. */
+    private final CompletableFuture<Void> answered = new CompletableFuture<>();
     private volatile String closeReason;
     private WebSocket socket;
 
@@ -51,11 +53,16 @@ final class JdkGuest implements WebSocket.Listener, AutoCloseable {
         return g;
     }
 
-    /** Connects and joins; returns after WELCOME and MEMBER_LIST arrived (left in the queue). */
+    /**
+     * Connects and joins; returns once the host answered (WELCOME and MEMBER_LIST, or an ERROR) or
+     * closed the connection, so that guests joined one after another join in that order. The
+     * answer stays in the queue.
+     */
     static JdkGuest join(URI uri, String sessionId, String deviceId) {
         JdkGuest g = connect(uri);
         g.send("{\"type\":\"JOIN\",\"timestamp\":1,\"payload\":{\"sessionId\":\"" + sessionId + "\",\"deviceId\":\""
                 + deviceId + "\",\"deviceName\":\"Guest " + deviceId + "\",\"version\":\"1.0.0\"}}");
+        g.answered.orTimeout(10, TimeUnit.SECONDS).join();
         return g;
     }
 
@@ -149,6 +156,10 @@ final class JdkGuest implements WebSocket.Listener, AutoCloseable {
                             + node.path("timestamp").asLong() + "}}", true);
                 } else {
                     messages.add(node);
+                    String type = node.path("type").asText();
+                    if ("MEMBER_LIST".equals(type) || "ERROR".equals(type)) {
+                        answered.complete(null);
+                    }
                 }
             } catch (Exception e) {
                 messages.add(JSON.createObjectNode().put("type", "UNPARSEABLE").put("text", text));
@@ -162,12 +173,14 @@ final class JdkGuest implements WebSocket.Listener, AutoCloseable {
     public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
         closeReason = reason;
         closed.complete(new int[] {statusCode});
+        answered.complete(null);
         return null;
     }
 
     @Override
     public void onError(WebSocket webSocket, Throwable error) {
         closed.complete(new int[] {1006});
+        answered.complete(null);
     }
 
     @Override
