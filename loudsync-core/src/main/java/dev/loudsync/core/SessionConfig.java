@@ -1,6 +1,7 @@
 package dev.loudsync.core;
 
 import dev.loudsync.core.internal.Checks;
+import dev.loudsync.core.protocol.ProtocolRules;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -189,11 +190,9 @@ public final class SessionConfig {
         public Builder sessionId(String id) {
             Checks.once(sessionId, "sessionId");
             Objects.requireNonNull(id, "sessionId");
-            String normalized = SessionCodes.normalize(id);
-            if (id.length() > 32 || normalized.isEmpty()
-                    || !normalized.chars().allMatch(c -> c < 128 && Character.isLetterOrDigit(c))) {
-                throw new IllegalArgumentException("sessionId: '" + id
-                        + "' (expected: 1-32 ASCII letters, digits, '-' or spaces)");
+            if (!ProtocolRules.isSessionId(id)) {
+                throw new IllegalArgumentException("sessionId: '" + id + "' (expected: 1-"
+                        + ProtocolRules.MAX_SESSION_ID_CHARS + " ASCII letters, digits, '-' or spaces)");
             }
             this.sessionId = id;
             return this;
@@ -210,8 +209,9 @@ public final class SessionConfig {
         public Builder host(String id, String displayName) {
             Checks.once(hostId, "host");
             Objects.requireNonNull(id, "host id");
-            if (id.isEmpty() || id.length() > 128) {
-                throw new IllegalArgumentException("host id: '" + id + "' (expected: 1-128 characters)");
+            if (!ProtocolRules.isDeviceId(id)) {
+                throw new IllegalArgumentException("host id: '" + id + "' (expected: 1-"
+                        + ProtocolRules.MAX_DEVICE_ID_CHARS + " characters)");
             }
             this.hostName = displayName(displayName, "host name");
             this.hostId = id;
@@ -221,10 +221,7 @@ public final class SessionConfig {
         /** Capacity, host included: 2 to 100,000; default 10. */
         public Builder maxMembers(int max) {
             Checks.once(maxMembers, "maxMembers");
-            if (max < 2 || max > 100_000) {
-                throw new IllegalArgumentException("maxMembers: " + max + " (expected: 2-100000)");
-            }
-            this.maxMembers = max;
+            this.maxMembers = Checks.inRange(max, "maxMembers", 2, ProtocolRules.MAX_MEMBERS);
             return this;
         }
 
@@ -232,9 +229,9 @@ public final class SessionConfig {
         public Builder pin(String sessionPin) {
             Checks.once(pin, "pin");
             Objects.requireNonNull(sessionPin, "pin");
-            if (sessionPin.isEmpty() || sessionPin.length() > 32) {
+            if (sessionPin.isEmpty() || sessionPin.length() > ProtocolRules.MAX_PIN_CHARS) {
                 throw new IllegalArgumentException("pin: length " + sessionPin.length()
-                        + " (expected: 1-32 characters)");
+                        + " (expected: 1-" + ProtocolRules.MAX_PIN_CHARS + " characters)");
             }
             this.pin = sessionPin;
             return this;
@@ -312,9 +309,9 @@ public final class SessionConfig {
 
         private static String displayName(String value, String property) {
             Objects.requireNonNull(value, property);
-            if (value.isEmpty() || value.length() > 64 || value.chars().anyMatch(Character::isISOControl)) {
-                throw new IllegalArgumentException(property + ": '" + value
-                        + "' (expected: 1-64 characters, no control characters)");
+            if (!ProtocolRules.isDisplayName(value)) {
+                throw new IllegalArgumentException(property + ": '" + value + "' (expected: 1-"
+                        + ProtocolRules.MAX_DISPLAY_NAME_CHARS + " characters, no control characters)");
             }
             return value;
         }

@@ -17,6 +17,7 @@ import dev.loudsync.core.protocol.ErrorCode;
 import dev.loudsync.core.protocol.GuestMessage;
 import dev.loudsync.core.protocol.HostMessage;
 import dev.loudsync.core.protocol.MessageTypes;
+import dev.loudsync.core.protocol.ProtocolRules;
 import dev.loudsync.core.transport.Broadcaster;
 import dev.loudsync.core.transport.Connection;
 import java.security.MessageDigest;
@@ -92,8 +93,6 @@ import org.slf4j.LoggerFactory;
 public final class DefaultSession implements Session {
 
     private static final Logger log = LoggerFactory.getLogger(DefaultSession.class);
-    private static final int PROTOCOL_VERSION = 1;
-    private static final long MAX_LATENCY_MILLIS = 60_000;
 
     /** Joins in one batch window past which guests without the batching capability are held too. */
     static final int STORM_JOINS = 32;
@@ -467,7 +466,7 @@ public final class DefaultSession implements Session {
 
     private void sendWelcome(MemberState m) {
         m.connection.connection.send(new HostMessage.Welcome(config.sessionId(), config.name(), host.id(),
-                host.member.name(), m.id(), PROTOCOL_VERSION, time.currentTimeMillis(),
+                host.member.name(), m.id(), ProtocolRules.MAJOR_VERSION, time.currentTimeMillis(),
                 config.heartbeatInterval().toMillis(), config.heartbeatTimeout().toMillis(), config.maxMembers(),
                 m.resumeToken));
     }
@@ -530,7 +529,7 @@ public final class DefaultSession implements Session {
         c.lastSeenNanos = time.nanoTime();
         c.strikes = 0;
         Long latency = heartbeat.latencyMillis();
-        if (latency != null && !m.latencyMeasuredByHost && latency >= 0 && latency <= MAX_LATENCY_MILLIS) {
+        if (latency != null && !m.latencyMeasuredByHost && ProtocolRules.isLatency(latency)) {
             updateLatency(m, latency.intValue());
         }
     }
@@ -541,7 +540,7 @@ public final class DefaultSession implements Session {
             return;
         }
         long rtt = time.currentTimeMillis() - sent;
-        if (rtt >= 0 && rtt <= MAX_LATENCY_MILLIS && sent >= host.member.joinedAt()) {
+        if (ProtocolRules.isLatency(rtt) && sent >= host.member.joinedAt()) {
             m.latencyMeasuredByHost = true;
             updateLatency(m, (int) rtt);
         }

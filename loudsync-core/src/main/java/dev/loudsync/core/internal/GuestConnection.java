@@ -5,6 +5,7 @@ import dev.loudsync.core.protocol.ErrorCode;
 import dev.loudsync.core.protocol.GuestMessage;
 import dev.loudsync.core.protocol.HostMessage;
 import dev.loudsync.core.protocol.MessageTypes;
+import dev.loudsync.core.protocol.ProtocolRules;
 import dev.loudsync.core.transport.Connection;
 import dev.loudsync.core.transport.ConnectionHandler;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -160,12 +161,12 @@ public final class GuestConnection implements ConnectionHandler {
     }
 
     private void join(GuestMessage.Join join) {
-        String invalid = JoinValidation.invalidField(join);
+        String invalid = ProtocolRules.invalidJoinField(join);
         if (invalid != null) {
             refuse(ErrorCode.INVALID_MESSAGE, invalid, CloseCode.INVALID_JOIN);
             return;
         }
-        if (!JoinValidation.versionSupported(join.version())) {
+        if (!ProtocolRules.isSupportedVersion(join.version())) {
             refuse(ErrorCode.VERSION_MISMATCH, "Unsupported protocol version " + join.version()
                     + " (expected: 1.x)", CloseCode.VERSION_MISMATCH);
             return;

@@ -2,6 +2,7 @@ package dev.loudsync.core.internal;
 
 import dev.loudsync.core.Member;
 import dev.loudsync.core.protocol.HostMessage;
+import dev.loudsync.core.protocol.ProtocolRules;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -9,10 +10,8 @@ import java.util.List;
 /** A member's state inside its session; confined to the session's executor. */
 final class MemberState {
 
-    /** Guests in list order: by joinedAt, then by id. Both never change for a member. */
-    static final Comparator<MemberState> LIST_ORDER = Comparator
-            .<MemberState>comparingLong(m -> m.member.joinedAt())
-            .thenComparing(m -> m.member.id());
+    /** Members in {@link ProtocolRules#MEMBER_ORDER list order}. */
+    static final Comparator<MemberState> LIST_ORDER = Comparator.comparing(m -> m.member, ProtocolRules.MEMBER_ORDER);
 
     /** What every member sees; replaced, never mutated. */
     Member member;

@@ -22,8 +22,8 @@ public record ApplicationMessage(String type, Map<String, Object> payload)
     public ApplicationMessage {
         Objects.requireNonNull(type, "type");
         if (!MessageTypes.isApplicationType(type)) {
-            throw new IllegalArgumentException("type: " + type
-                    + " (expected: [A-Z][A-Z0-9_]*, at most 64 characters, not a protocol type)");
+            throw new IllegalArgumentException("type: " + type + " (expected: [A-Z][A-Z0-9_]*, at most "
+                    + ProtocolRules.MAX_TYPE_CHARS + " characters, not a protocol type)");
         }
         payload = payload == null ? Map.of() : payload;
     }

@@ -1,7 +1,6 @@
 package dev.loudsync.core.protocol;
 
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /** The {@code type} strings of the protocol, and the rule for application types. */
 public final class MessageTypes {
@@ -25,9 +24,6 @@ public final class MessageTypes {
             MEMBER_LIST, MEMBER_JOINED, MEMBER_LEFT, MEMBER_UPDATED, KICKED, SESSION_CLOSED, ERROR,
             JOIN_PENDING, MEMBERS_CHANGED);
 
-    /** Upper-case letters, digits and underscores, starting with a letter, at most 64 characters. */
-    private static final Pattern APPLICATION_TYPE = Pattern.compile("[A-Z][A-Z0-9_]{0,63}");
-
     private MessageTypes() {
     }
 
@@ -37,10 +33,10 @@ public final class MessageTypes {
     }
 
     /**
-     * Whether {@code type} may name an application message: upper case ({@code [A-Z][A-Z0-9_]*}, at
-     * most 64 characters) and not one of the protocol's own types.
+     * Whether {@code type} may name an application message: of the {@linkplain
+     * ProtocolRules#isTypeSyntax type syntax} and not one of the protocol's own types.
      */
     public static boolean isApplicationType(String type) {
-        return type != null && APPLICATION_TYPE.matcher(type).matches() && !RESERVED.contains(type);
+        return ProtocolRules.isTypeSyntax(type) && !RESERVED.contains(type);
     }
 }

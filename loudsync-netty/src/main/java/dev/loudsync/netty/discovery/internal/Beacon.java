@@ -11,6 +11,7 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import dev.loudsync.core.Session;
 import dev.loudsync.core.SessionCodes;
 import dev.loudsync.core.SessionConfig;
+import dev.loudsync.core.protocol.ProtocolRules;
 import io.netty.util.NetUtil;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -50,13 +51,8 @@ public record Beacon(String sessionId, String sessionName, String hostId, String
     /** The largest accepted datagram. */
     public static final int MAX_DATAGRAM_BYTES = 2048;
     /** The protocol major version this code speaks. */
-    public static final int PROTOCOL_VERSION = 1;
     static final int MAX_DEPTH = 3;
 
-    private static final int MAX_NAME = 64;
-    private static final int MAX_HOST_ID = 128;
-    private static final int MAX_SESSION_ID = 32;
-    private static final int MAX_MEMBERS = 100_000;
 
     private static final JsonFactory JSON = new JsonFactoryBuilder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -80,7 +76,7 @@ public record Beacon(String sessionId, String sessionName, String hostId, String
     public static Beacon of(Session session, InetAddress hostAddress, int port) {
         SessionConfig c = session.config();
         return new Beacon(c.sessionId(), c.name(), c.hostId(), c.hostName(), hostAddress, port,
-                session.members().size(), c.maxMembers(), PROTOCOL_VERSION, c.pin().isPresent());
+                session.members().size(), c.maxMembers(), ProtocolRules.MAJOR_VERSION, c.pin().isPresent());
     }
 
     /** The session id in the form ids compare in ({@link SessionCodes#normalize}). */
@@ -261,13 +257,13 @@ public record Beacon(String sessionId, String sessionName, String hostId, String
     private static Beacon validated(String sessionId, String sessionName, String hostId, String hostName,
             String hostAddress, Integer port, Integer memberCount, Integer maxMembers, Integer protocolVersion,
             Boolean pinRequired) {
-        if (!validSessionId(sessionId) || !validName(sessionName) || !validName(hostName)
-                || hostId == null || hostId.isEmpty() || hostId.length() > MAX_HOST_ID
+        if (!ProtocolRules.isSessionId(sessionId) || !ProtocolRules.isDisplayName(sessionName)
+                || !ProtocolRules.isDisplayName(hostName) || !ProtocolRules.isDeviceId(hostId)
                 || hostAddress == null || hostAddress.length() > 64
                 || port == null || port < 1 || port > 65_535
-                || maxMembers == null || maxMembers < 1 || maxMembers > MAX_MEMBERS
+                || maxMembers == null || maxMembers < 1 || maxMembers > ProtocolRules.MAX_MEMBERS
                 || memberCount == null || memberCount < 0 || memberCount > maxMembers
-                || protocolVersion == null || protocolVersion != PROTOCOL_VERSION
+                || protocolVersion == null || protocolVersion != ProtocolRules.MAJOR_VERSION
                 || pinRequired == null) {
             return null;
         }
@@ -278,26 +274,5 @@ public record Beacon(String sessionId, String sessionName, String hostId, String
         }
         return new Beacon(sessionId, sessionName, hostId, hostName, address, port, memberCount, maxMembers,
                 protocolVersion, pinRequired);
-    }
-
-    private static boolean validSessionId(String id) {
-        if (id == null || id.isEmpty() || id.length() > MAX_SESSION_ID) {
-            return false;
-        }
-        boolean alnum = false;
-        for (int i = 0; i < id.length(); i++) {
-            char c = id.charAt(i);
-            boolean letterOrDigit = c < 128 && Character.isLetterOrDigit(c);
-            if (!letterOrDigit && c != '-' && c != ' ') {
-                return false;
-            }
-            alnum |= letterOrDigit;
-        }
-        return alnum;
-    }
-
-    private static boolean validName(String name) {
-        return name != null && !name.isEmpty() && name.length() <= MAX_NAME
-                && name.chars().noneMatch(Character::isISOControl);
     }
 }
