@@ -57,7 +57,7 @@ public final class Gateway {
     public DefaultSession open(SessionConfig config) {
         String key = SessionCodes.normalize(config.sessionId());
         DefaultSession session = new DefaultSession(config, key, executors.get(), time, broadcaster,
-                this::closed, this::joinRefused);
+                this::closed);
         if (sessions.putIfAbsent(key, session) != null) {
             throw new IllegalArgumentException("sessionId: " + config.sessionId() + " (already open)");
         }

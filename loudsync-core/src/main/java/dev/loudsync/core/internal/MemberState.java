@@ -7,58 +7,150 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
-/** A member's state inside its session; confined to the session's executor. */
+/**
+ * A member's state inside its session: what every member sees ({@link #member()}), and what only
+ * the session needs to serve it. Confined to the session's executor, except
+ * {@link #latencyMeasuredByHost()}, which a connection's transport thread also reads.
+ *
+ * <p>The host device of a LAN-hosted session has a state too, without a connection.
+ */
 final class MemberState {
 
     /** Members in {@link ProtocolRules#MEMBER_ORDER list order}. */
     static final Comparator<MemberState> LIST_ORDER = Comparator.comparing(m -> m.member, ProtocolRules.MEMBER_ORDER);
 
     /** What every member sees; replaced, never mutated. */
-    Member member;
-    /** The open connection, or null for the host and for a member waiting to resume. */
-    GuestConnection connection;
+    private Member member;
+    /** The open connection, or null: the host device, or a member waiting to resume. */
+    private GuestConnection connection;
     /** The secret that lets a new connection take this membership over. */
-    String resumeToken;
+    private String resumeToken;
     /** Whether the current connection gets {@code MEMBERS_CHANGED} instead of single messages. */
-    boolean batching;
-    /**
-     * Whether this batching newcomer joined while a batch window was open: its WELCOME and
-     * MEMBER_LIST go out with the window's flush; application messages for it wait until then.
-     */
-    boolean welcomePending;
-    /** Application messages sent to this member before its WELCOME, in order; null for none. */
+    private boolean batching;
+    /** Whether this newcomer's WELCOME and MEMBER_LIST wait for the batch window's flush. */
+    private boolean awaitsWelcome;
+    /** Messages sent to this member before its WELCOME, in order; null for none. */
     private List<HostMessage> held;
     /** Sequence number of the last membership change this member's view already contains. */
-    long baselineSeq;
-    /**
-     * Whether the host measured this member's latency (then HEARTBEAT.latency is ignored); written
-     * by the session only, volatile because a connection's transport thread reads it too.
-     */
-    volatile boolean latencyMeasuredByHost;
+    private long baselineSeq;
+    private volatile boolean latencyMeasuredByHost;
     /** A material latency measurement waiting for the session's latency budget; -1 for none. */
-    int pendingLatency = -1;
+    private int pendingLatency = -1;
     /** While reconnecting: when the grace period ends, in {@code TimeSource.nanoTime()} units. */
-    long graceDeadlineNanos;
+    private long graceDeadlineNanos;
 
     MemberState(Member member) {
         this.member = member;
     }
 
-    void holdUntilWelcome(HostMessage message) {
+    Member member() {
+        return member;
+    }
+
+    String id() {
+        return member.id();
+    }
+
+    /** Replaces what every member sees; the caller publishes the change. */
+    void update(Member newState) {
+        this.member = newState;
+    }
+
+    // ---- connection
+
+    GuestConnection connection() {
+        return connection;
+    }
+
+    boolean isConnected() {
+        return connection != null;
+    }
+
+    /** A new connection carries the membership, with a fresh resume token. */
+    void connect(GuestConnection c, String token, boolean batchingGuest) {
+        this.connection = c;
+        this.resumeToken = token;
+        this.batching = batchingGuest;
+    }
+
+    /** {@code c} no longer carries the membership (if it still did). */
+    void connectionGone(GuestConnection c) {
+        if (connection == c) {
+            connection = null;
+        }
+    }
+
+    String resumeToken() {
+        return resumeToken;
+    }
+
+    boolean isBatching() {
+        return batching;
+    }
+
+    // ---- reconnect grace
+
+    void awaitResume(long deadlineNanos) {
+        this.graceDeadlineNanos = deadlineNanos;
+    }
+
+    boolean graceOver(long nowNanos) {
+        return nowNanos - graceDeadlineNanos >= 0;
+    }
+
+    // ---- welcome and what waits for it
+
+    boolean awaitsWelcome() {
+        return awaitsWelcome;
+    }
+
+    void holdWelcome() {
+        awaitsWelcome = true;
+    }
+
+    /** Keeps {@code message} until the member's welcome. */
+    void hold(HostMessage message) {
         if (held == null) {
             held = new ArrayList<>();
         }
         held.add(message);
     }
 
-    /** The held messages (null for none); the member holds none afterwards. */
-    List<HostMessage> takeHeld() {
+    /**
+     * The welcome went out (or the member is gone before it): returns what was held for it (null
+     * for nothing), which it then no longer holds.
+     */
+    List<HostMessage> welcomed() {
+        awaitsWelcome = false;
         List<HostMessage> h = held;
         held = null;
         return h;
     }
 
-    String id() {
-        return member.id();
+    long baselineSeq() {
+        return baselineSeq;
+    }
+
+    void baseline(long seq) {
+        this.baselineSeq = seq;
+    }
+
+    // ---- latency
+
+    /** Whether the host measured this member's latency (then {@code HEARTBEAT.latency} is ignored). */
+    boolean latencyMeasuredByHost() {
+        return latencyMeasuredByHost;
+    }
+
+    void measuredByHost() {
+        latencyMeasuredByHost = true;
+    }
+
+    int pendingLatency() {
+        return pendingLatency;
+    }
+
+    void pendingLatency(int millis) {
+        this.pendingLatency = millis;
     }
 }

@@ -145,6 +145,31 @@ public final class ProtocolRules {
         return true;
     }
 
+    /**
+     * The close code that follows a refused {@code JOIN} answered with {@code ERROR code}, as in
+     * PROTOCOL.md's table of join checks.
+     */
+    public static CloseCode closeForRefusedJoin(ErrorCode code) {
+        switch (code) {
+            case INVALID_MESSAGE:
+                return CloseCode.INVALID_JOIN;
+            case VERSION_MISMATCH:
+                return CloseCode.VERSION_MISMATCH;
+            case SESSION_NOT_FOUND:
+                return CloseCode.SESSION_NOT_FOUND;
+            case UNAUTHORIZED:
+                return CloseCode.UNAUTHORIZED;
+            case ALREADY_JOINED:
+                return CloseCode.ALREADY_JOINED;
+            case SESSION_FULL:
+                return CloseCode.SESSION_FULL;
+            case RATE_LIMITED:
+                return CloseCode.RATE_LIMITED;
+            default:
+                throw new IllegalArgumentException("code: " + code + " (not a join refusal)");
+        }
+    }
+
     /** Whether {@code millis} is a latency a measurement or a guest's report may set. */
     public static boolean isLatency(long millis) {
         return millis >= 0 && millis <= MAX_LATENCY_MILLIS;

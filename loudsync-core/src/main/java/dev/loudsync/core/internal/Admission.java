@@ -1,0 +1,234 @@
+package dev.loudsync.core.internal;
+
+import dev.loudsync.core.JoinRequest;
+import dev.loudsync.core.Member;
+import dev.loudsync.core.MemberStatus;
+import dev.loudsync.core.SessionConfig;
+import dev.loudsync.core.TimeSource;
+import dev.loudsync.core.protocol.Capability;
+import dev.loudsync.core.protocol.CloseCode;
+import dev.loudsync.core.protocol.ErrorCode;
+import dev.loudsync.core.protocol.GuestMessage;
+import dev.loudsync.core.protocol.HostMessage;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.Set;
+
+/**
+ * Who may become a member: the session's part of the join checks (PROTOCOL.md, "Joining"; the
+ * checks that need no session ran before, on the transport's thread), join requests waiting for
+ * approval, bans, and resume tokens.
+ *
+ * <p>Invariants: a device id is at most one of a member or a waiting request; a waiting request's
+ * connection is {@link GuestConnection.State#PENDING_APPROVAL}. Requests do not count against
+ * {@code maxMembers}: capacity is checked again on approval. A resume rotates the member's token
+ * (the new one is in the new {@code WELCOME}) and takes the new display name. Confined to the
+ * session's executor, but {@link #requests()}, which any thread may read.
+ */
+final class Admission {
+
+    private static final SecureRandom TOKENS = new SecureRandom();
+
+    private final DefaultSession session;
+    private final SessionConfig config;
+    private final TimeSource time;
+    private final Roster roster;
+    private final Announcer announcer;
+    private final Listeners listeners;
+    private final LinkedHashMap<String, PendingJoin> waiting = new LinkedHashMap<>();
+    private final Set<String> banned = new HashSet<>();
+    private volatile List<JoinRequest> requests = List.of();
+
+    Admission(DefaultSession session, Roster roster, Announcer announcer, Listeners listeners) {
+        this.session = session;
+        this.config = session.config();
+        this.time = session.time();
+        this.roster = roster;
+        this.announcer = announcer;
+        this.listeners = listeners;
+    }
+
+    /** The join requests waiting for approval, oldest first. */
+    List<JoinRequest> requests() {
+        return requests;
+    }
+
+    /** The connections of the waiting requests, oldest first: a copy, safe to change the requests while iterating. */
+    List<GuestConnection> waitingConnections() {
+        List<GuestConnection> list = new ArrayList<>(waiting.size());
+        for (PendingJoin p : waiting.values()) {
+            list.add(p.connection());
+        }
+        return list;
+    }
+
+    void onJoin(GuestConnection c, GuestMessage.Join join) {
+        if (c.isFinished()) {
+            return;
+        }
+        if (!session.isOpen()) {
+            refuse(c, ErrorCode.SESSION_NOT_FOUND, "Session not found");
+            return;
+        }
+        c.touch(time.nanoTime());
+        String pin = config.pin().orElse(null);
+        if (pin != null && !secretEquals(pin, join.pin())) {
+            refuse(c, ErrorCode.UNAUTHORIZED, join.pin() == null ? "PIN required" : "Wrong PIN");
+            return;
+        }
+        if (banned.contains(join.deviceId())) {
+            refuse(c, ErrorCode.UNAUTHORIZED, "Device is banned from this session");
+            return;
+        }
+        MemberState existing = join.deviceId().equals(roster.host().id()) ? roster.host()
+                : roster.guest(join.deviceId());
+        if (existing != null) {
+            if (existing != roster.host() && existing.resumeToken() != null
+                    && secretEquals(existing.resumeToken(), join.resumeToken())) {
+                resume(c, existing, join);
+            } else {
+                refuse(c, ErrorCode.ALREADY_JOINED, "Already joined");
+            }
+            return;
+        }
+        if (waiting.containsKey(join.deviceId())) {
+            refuse(c, ErrorCode.ALREADY_JOINED, "Already joined");
+            return;
+        }
+        if (isFull()) {
+            refuseFull(c);
+            return;
+        }
+        if (config.requireApproval()) {
+            JoinRequest request = new JoinRequest(join.deviceId(), join.deviceName(), c.remoteAddress(),
+                    time.currentTimeMillis());
+            PendingJoin p = new PendingJoin(c, join, request);
+            waiting.put(join.deviceId(), p);
+            c.awaitApproval(p);
+            publishRequests();
+            c.send(new HostMessage.JoinPending("Waiting for the host to approve"));
+            listeners.joinRequested(request);
+            return;
+        }
+        admit(c, join);
+    }
+
+    /** Admits a waiting request, if capacity allows; false if there was none or it was refused. */
+    boolean approve(String deviceId) {
+        PendingJoin p = waiting.remove(deviceId);
+        if (p == null) {
+            return false;
+        }
+        publishRequests();
+        GuestConnection c = p.connection();
+        if (c.isFinished()) {
+            return false;
+        }
+        if (roster.guest(deviceId) != null) {
+            refuse(c, ErrorCode.ALREADY_JOINED, "Already joined");
+            return false;
+        }
+        if (isFull()) {
+            refuseFull(c);
+            return false;
+        }
+        admit(c, p.join());
+        return true;
+    }
+
+    /** Refuses a waiting request: {@code UNAUTHORIZED "Join request denied"}; false if there was none. */
+    boolean deny(String deviceId) {
+        PendingJoin p = waiting.remove(deviceId);
+        if (p == null) {
+            return false;
+        }
+        publishRequests();
+        refuse(p.connection(), ErrorCode.UNAUTHORIZED, "Join request denied");
+        return true;
+    }
+
+    /** Refuses every later join of {@code deviceId}. */
+    void ban(String deviceId) {
+        banned.add(deviceId);
+    }
+
+    /** The request's connection is finished: the request is withdrawn. */
+    void withdraw(PendingJoin p) {
+        if (waiting.get(p.join().deviceId()) == p) {
+            waiting.remove(p.join().deviceId());
+            publishRequests();
+        }
+    }
+
+    private void admit(GuestConnection c, GuestMessage.Join join) {
+        MemberState m = new MemberState(new Member(join.deviceId(), join.deviceName(), Member.Role.CLIENT,
+                MemberStatus.CONNECTED, time.currentTimeMillis(), OptionalInt.empty()));
+        attach(m, c, join);
+        roster.add(m);
+        announcer.joined(m);
+        listeners.memberJoined(m.member());
+    }
+
+    private void resume(GuestConnection c, MemberState m, GuestMessage.Join join) {
+        GuestConnection old = m.connection();
+        if (old != null) {
+            session.detach(old);
+            old.close(CloseCode.REPLACED);
+        }
+        attach(m, c, join);
+        Member before = m.member();
+        Member after = before.withStatus(MemberStatus.CONNECTED).withName(join.deviceName());
+        if (!after.equals(before)) {
+            m.update(after);
+            roster.changed();
+        }
+        announcer.resumed(m);
+        if (!after.equals(before)) {
+            session.announceUpdate(m);
+        }
+    }
+
+    private void attach(MemberState m, GuestConnection c, GuestMessage.Join join) {
+        m.connect(c, newToken(), join.capabilities().contains(Capability.MEMBERS_CHANGED));
+        c.becomeMember(m, time.nanoTime());
+    }
+
+    private boolean isFull() {
+        return roster.size() >= config.maxMembers();
+    }
+
+    private void refuseFull(GuestConnection c) {
+        refuse(c, ErrorCode.SESSION_FULL, "Session is full (" + roster.size() + "/" + config.maxMembers() + ")");
+    }
+
+    private void refuse(GuestConnection c, ErrorCode code, String message) {
+        session.detach(c);
+        c.refuse(code, message);
+    }
+
+    private void publishRequests() {
+        List<JoinRequest> list = new ArrayList<>(waiting.size());
+        for (PendingJoin p : waiting.values()) {
+            list.add(p.request());
+        }
+        requests = List.copyOf(list);
+    }
+
+    private static boolean secretEquals(String expected, String given) {
+        return given != null && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
+                given.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String newToken() {
+        byte[] bytes = new byte[18];
+        TOKENS.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+}
