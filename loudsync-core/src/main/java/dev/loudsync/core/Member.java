@@ -1,18 +1,20 @@
 package dev.loudsync.core;
 
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
  * One member of a session, as every member sees it: an immutable snapshot.
  *
- * <p>The host device is always a member, first in every list, with {@link Role#HOST}, no latency
- * and {@code joinedAt} equal to the session's creation. Lists of members are ordered: host first,
+ * <p>Exactly one member is the host ({@link Role#HOST}), first in every list. In a LAN-hosted
+ * session it is the host device, with no latency and {@code joinedAt} equal to the session's
+ * creation; in a server-hosted session (1.1) it is a guest. Lists of members are ordered: host first,
  * then by {@code joinedAt}, then by {@code id}.
  *
  * @param id            the device id the member joined with
  * @param name          the display name
- * @param role          host or client; the wire form also carries {@code isHost}
+ * @param role          host, cohost or client; the wire form also carries {@code isHost}
  * @param status        connection status
  * @param joinedAt      when the member joined, in milliseconds since the epoch (host clock)
  * @param latencyMillis round-trip time in milliseconds, empty when unknown
@@ -20,9 +22,12 @@ import java.util.OptionalInt;
 public record Member(String id, String name, Role role, MemberStatus status, long joinedAt,
         OptionalInt latencyMillis) {
 
-    /** Whether a member is the host device or a guest. */
+    /**
+     * A member's role: exactly one member is the {@link #HOST}; the host may make clients
+     * {@link #COHOST}s (1.1), who may approve joins and kick clients.
+     */
     public enum Role {
-        HOST("host"), CLIENT("client");
+        HOST("host"), COHOST("cohost"), CLIENT("client");
 
         private final String wireName;
 
@@ -33,6 +38,16 @@ public record Member(String id, String name, Role role, MemberStatus status, lon
         /** The lower-case form used on the wire. */
         public String wireName() {
             return wireName;
+        }
+
+        /** The role whose {@link #wireName()} is {@code name}, if any. */
+        public static Optional<Role> ofWireName(String name) {
+            for (Role r : values()) {
+                if (r.wireName.equals(name)) {
+                    return Optional.of(r);
+                }
+            }
+            return Optional.empty();
         }
     }
 
@@ -57,6 +72,11 @@ public record Member(String id, String name, Role role, MemberStatus status, lon
     /** A copy with another latency. */
     public Member withLatencyMillis(OptionalInt newLatency) {
         return new Member(id, name, role, status, joinedAt, newLatency);
+    }
+
+    /** A copy with another role. */
+    public Member withRole(Role newRole) {
+        return new Member(id, name, newRole, status, joinedAt, latencyMillis);
     }
 
     /** A copy with another display name. */

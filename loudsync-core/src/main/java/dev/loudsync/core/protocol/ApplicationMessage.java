@@ -15,8 +15,9 @@ import java.util.Objects;
  *
  * @param type    the application type, for example {@code "CHAT"}
  * @param payload the payload object; empty when the message had none
+ * @param id      1.1: a guest's request id, or null (never set on messages the host sends)
  */
-public record ApplicationMessage(String type, Map<String, Object> payload)
+public record ApplicationMessage(String type, Map<String, Object> payload, String id)
         implements GuestMessage, HostMessage {
 
     public ApplicationMessage {
@@ -26,5 +27,10 @@ public record ApplicationMessage(String type, Map<String, Object> payload)
                     + ProtocolRules.MAX_TYPE_CHARS + " characters, not a protocol type)");
         }
         payload = payload == null ? Map.of() : payload;
+    }
+
+    /** A message without an id. */
+    public ApplicationMessage(String type, Map<String, Object> payload) {
+        this(type, payload, null);
     }
 }

@@ -11,10 +11,20 @@ import java.util.Set;
  */
 public sealed interface GuestMessage
         permits GuestMessage.Join, GuestMessage.Leave, GuestMessage.Heartbeat, GuestMessage.Ping,
-        GuestMessage.Pong, ApplicationMessage {
+        GuestMessage.Pong, GuestMessage.Kick, GuestMessage.SetRole, GuestMessage.Approve,
+        GuestMessage.Deny, GuestMessage.TransferHost, GuestMessage.EndSession, ApplicationMessage {
 
     /** The envelope's {@code type}. */
     String type();
+
+    /**
+     * 1.1: the envelope's {@code id}, or null. A message with an id is answered exactly once, with
+     * {@code ACK} or {@code ERROR} naming it in {@code replyTo}. {@code JOIN}, {@code LEAVE},
+     * {@code HEARTBEAT}, {@code PING} and {@code PONG} never carry one (it is ignored on them).
+     */
+    default String id() {
+        return null;
+    }
 
     /**
      * {@code JOIN}: the first message of a connection.
@@ -26,16 +36,23 @@ public sealed interface GuestMessage
      * @param pin          extension: the session PIN, or null
      * @param resumeToken  extension: the token of an earlier {@code WELCOME}, or null
      * @param capabilities extension: capability names, empty when absent
+     * @param auth         1.1: a credential for the session's authenticator (a token, a ticket), or null
      */
     record Join(String sessionId, String deviceId, String deviceName, String version, String pin,
-            String resumeToken, Set<String> capabilities) implements GuestMessage {
+            String resumeToken, Set<String> capabilities, String auth) implements GuestMessage {
         public Join {
             capabilities = capabilities == null ? Set.of() : Set.copyOf(capabilities);
         }
 
+        /** A join without {@code auth}. */
+        public Join(String sessionId, String deviceId, String deviceName, String version, String pin,
+                String resumeToken, Set<String> capabilities) {
+            this(sessionId, deviceId, deviceName, version, pin, resumeToken, capabilities, null);
+        }
+
         /** A plain join without extensions. */
         public static Join of(String sessionId, String deviceId, String deviceName) {
-            return new Join(sessionId, deviceId, deviceName, "1.0.0", null, null, Set.of());
+            return new Join(sessionId, deviceId, deviceName, "1.0.0", null, null, Set.of(), null);
         }
 
         @Override
@@ -45,22 +62,27 @@ public sealed interface GuestMessage
 
         /** A copy carrying a PIN. */
         public Join withPin(String newPin) {
-            return new Join(sessionId, deviceId, deviceName, version, newPin, resumeToken, capabilities);
+            return new Join(sessionId, deviceId, deviceName, version, newPin, resumeToken, capabilities, auth);
         }
 
         /** A copy carrying a resume token. */
         public Join withResumeToken(String token) {
-            return new Join(sessionId, deviceId, deviceName, version, pin, token, capabilities);
+            return new Join(sessionId, deviceId, deviceName, version, pin, token, capabilities, auth);
         }
 
         /** A copy announcing capabilities. */
         public Join withCapabilities(Set<String> names) {
-            return new Join(sessionId, deviceId, deviceName, version, pin, resumeToken, names);
+            return new Join(sessionId, deviceId, deviceName, version, pin, resumeToken, names, auth);
         }
 
         /** A copy with another protocol version. */
         public Join withVersion(String newVersion) {
-            return new Join(sessionId, deviceId, deviceName, newVersion, pin, resumeToken, capabilities);
+            return new Join(sessionId, deviceId, deviceName, newVersion, pin, resumeToken, capabilities, auth);
+        }
+
+        /** A copy carrying a credential for the authenticator. */
+        public Join withAuth(String credential) {
+            return new Join(sessionId, deviceId, deviceName, version, pin, resumeToken, capabilities, credential);
         }
     }
 
@@ -106,6 +128,69 @@ public sealed interface GuestMessage
         @Override
         public String type() {
             return MessageTypes.PONG;
+        }
+    }
+
+    /**
+     * {@code KICK} (1.1): a host or cohost removes a member, as the host API's kick (or ban).
+     *
+     * @param deviceId the member to remove
+     * @param reason   the text of its {@code KICKED}, or null
+     * @param ban      whether later joins of the device are refused too
+     * @param id       the request id, or null
+     */
+    record Kick(String deviceId, String reason, boolean ban, String id) implements GuestMessage {
+        @Override
+        public String type() {
+            return MessageTypes.KICK;
+        }
+    }
+
+    /**
+     * {@code SET_ROLE} (1.1): the host makes a member a cohost or a client.
+     *
+     * @param role the wire name of the role as sent ({@code "cohost"} or {@code "client"} are valid)
+     */
+    record SetRole(String deviceId, String role, String id) implements GuestMessage {
+        @Override
+        public String type() {
+            return MessageTypes.SET_ROLE;
+        }
+    }
+
+    /** {@code APPROVE} (1.1): a host or cohost admits a waiting join request. */
+    record Approve(String deviceId, String id) implements GuestMessage {
+        @Override
+        public String type() {
+            return MessageTypes.APPROVE;
+        }
+    }
+
+    /** {@code DENY} (1.1): a host or cohost refuses a waiting join request. */
+    record Deny(String deviceId, String id) implements GuestMessage {
+        @Override
+        public String type() {
+            return MessageTypes.DENY;
+        }
+    }
+
+    /** {@code TRANSFER_HOST} (1.1): the host of a server-hosted session hands the role on. */
+    record TransferHost(String deviceId, String id) implements GuestMessage {
+        @Override
+        public String type() {
+            return MessageTypes.TRANSFER_HOST;
+        }
+    }
+
+    /**
+     * {@code END_SESSION} (1.1): the host of a server-hosted session ends it.
+     *
+     * @param reason the text of {@code SESSION_CLOSED}, or null for the default
+     */
+    record EndSession(String reason, String id) implements GuestMessage {
+        @Override
+        public String type() {
+            return MessageTypes.END_SESSION;
         }
     }
 }

@@ -14,7 +14,9 @@ public sealed interface HostMessage
         permits HostMessage.Welcome, HostMessage.MemberList, HostMessage.MemberJoined,
         HostMessage.MemberLeft, HostMessage.MemberUpdated, HostMessage.Kicked,
         HostMessage.SessionClosed, HostMessage.Error, HostMessage.Pong, HostMessage.Ping,
-        HostMessage.JoinPending, HostMessage.MembersChanged, ApplicationMessage {
+        HostMessage.JoinPending, HostMessage.MembersChanged, HostMessage.Ack, HostMessage.HostChanged,
+        HostMessage.JoinRequested, HostMessage.JoinRequestEnded, HostMessage.State, HostMessage.StatePatch,
+        ApplicationMessage {
 
     /** The envelope's {@code type}. */
     String type();
@@ -101,15 +103,26 @@ public sealed interface HostMessage
      * @param code    the error code
      * @param message human-readable text; exact where PROTOCOL.md quotes it
      * @param details optional extra data, or null
+     * @param replyTo 1.1: the {@code id} of the guest's message this answers, or null
      */
-    record Error(ErrorCode code, String message, Map<String, Object> details) implements HostMessage {
+    record Error(ErrorCode code, String message, Map<String, Object> details, String replyTo)
+            implements HostMessage {
         public Error {
             Objects.requireNonNull(code, "code");
             Objects.requireNonNull(message, "message");
         }
 
         public Error(ErrorCode code, String message) {
-            this(code, message, null);
+            this(code, message, null, null);
+        }
+
+        public Error(ErrorCode code, String message, Map<String, Object> details) {
+            this(code, message, details, null);
+        }
+
+        /** The answer to the guest's message {@code replyTo} (null: a plain error). */
+        public static Error replyingTo(String replyTo, ErrorCode code, String message) {
+            return new Error(code, message, null, replyTo);
         }
 
         @Override
@@ -182,6 +195,120 @@ public sealed interface HostMessage
         public Departure {
             Objects.requireNonNull(deviceId, "deviceId");
             Objects.requireNonNull(reason, "reason");
+        }
+    }
+
+    /**
+     * {@code ACK} (1.1): the guest's message {@code replyTo} was handled.
+     *
+     * @param result what the application's handler returned, as a JSON value (plain values, see
+     *               {@link ApplicationMessage}); null when there is none, and then absent on the wire
+     */
+    record Ack(String replyTo, Object result) implements HostMessage {
+        public Ack {
+            Objects.requireNonNull(replyTo, "replyTo");
+        }
+
+        @Override
+        public String type() {
+            return MessageTypes.ACK;
+        }
+    }
+
+    /**
+     * {@code HOST_CHANGED} (1.1): another member is the host now.
+     *
+     * @param reason {@code "Host left"} or {@code "Transferred"}
+     */
+    record HostChanged(String hostId, String hostName, String previousHostId, String reason)
+            implements HostMessage {
+        /** The reason when the host left. */
+        public static final String HOST_LEFT = "Host left";
+        /** The reason after {@code TRANSFER_HOST}. */
+        public static final String TRANSFERRED = "Transferred";
+
+        public HostChanged {
+            Objects.requireNonNull(hostId, "hostId");
+            Objects.requireNonNull(hostName, "hostName");
+            Objects.requireNonNull(previousHostId, "previousHostId");
+            Objects.requireNonNull(reason, "reason");
+        }
+
+        @Override
+        public String type() {
+            return MessageTypes.HOST_CHANGED;
+        }
+    }
+
+    /** {@code JOIN_REQUESTED} (1.1): to members who may approve, for each device waiting. */
+    record JoinRequested(String deviceId, String deviceName) implements HostMessage {
+        @Override
+        public String type() {
+            return MessageTypes.JOIN_REQUESTED;
+        }
+    }
+
+    /** {@code JOIN_REQUEST_ENDED} (1.1): a waiting device's request was settled. */
+    record JoinRequestEnded(String deviceId, Outcome outcome) implements HostMessage {
+        public JoinRequestEnded {
+            Objects.requireNonNull(deviceId, "deviceId");
+            Objects.requireNonNull(outcome, "outcome");
+        }
+
+        @Override
+        public String type() {
+            return MessageTypes.JOIN_REQUEST_ENDED;
+        }
+    }
+
+    /** How a join request ended. */
+    enum Outcome {
+        APPROVED("approved"), DENIED("denied"), WITHDRAWN("withdrawn");
+
+        private final String wireName;
+
+        Outcome(String wireName) {
+            this.wireName = wireName;
+        }
+
+        /** The lower-case form used on the wire. */
+        public String wireName() {
+            return wireName;
+        }
+    }
+
+    /**
+     * {@code STATE} (1.1): the session's whole shared state, to a guest with the {@code state}
+     * capability right after its {@code MEMBER_LIST}.
+     *
+     * @param version the state's version; the next patch the guest gets has this plus one
+     * @param state   a JSON object as plain values; never holds {@code null}
+     */
+    record State(long version, Map<String, Object> state) implements HostMessage {
+        public State {
+            Objects.requireNonNull(state, "state");
+        }
+
+        @Override
+        public String type() {
+            return MessageTypes.STATE;
+        }
+    }
+
+    /**
+     * {@code STATE_PATCH} (1.1): a change of the shared state as a JSON Merge Patch (RFC 7386).
+     *
+     * @param version exactly one more than the version the guest had
+     * @param patch   a JSON object as plain values; {@code null} values remove keys
+     */
+    record StatePatch(long version, Map<String, Object> patch) implements HostMessage {
+        public StatePatch {
+            Objects.requireNonNull(patch, "patch");
+        }
+
+        @Override
+        public String type() {
+            return MessageTypes.STATE_PATCH;
         }
     }
 }

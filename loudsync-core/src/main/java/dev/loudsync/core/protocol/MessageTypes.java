@@ -19,12 +19,36 @@ public final class MessageTypes {
     public static final String ERROR = "ERROR";
     public static final String JOIN_PENDING = "JOIN_PENDING";
     public static final String MEMBERS_CHANGED = "MEMBERS_CHANGED";
+    public static final String KICK = "KICK";
+    public static final String SET_ROLE = "SET_ROLE";
+    public static final String APPROVE = "APPROVE";
+    public static final String DENY = "DENY";
+    public static final String TRANSFER_HOST = "TRANSFER_HOST";
+    public static final String END_SESSION = "END_SESSION";
+    public static final String ACK = "ACK";
+    public static final String HOST_CHANGED = "HOST_CHANGED";
+    public static final String JOIN_REQUESTED = "JOIN_REQUESTED";
+    public static final String JOIN_REQUEST_ENDED = "JOIN_REQUEST_ENDED";
+    public static final String STATE = "STATE";
+    public static final String STATE_PATCH = "STATE_PATCH";
 
     private static final Set<String> RESERVED = Set.of(JOIN, LEAVE, HEARTBEAT, PING, PONG, WELCOME,
             MEMBER_LIST, MEMBER_JOINED, MEMBER_LEFT, MEMBER_UPDATED, KICKED, SESSION_CLOSED, ERROR,
-            JOIN_PENDING, MEMBERS_CHANGED);
+            JOIN_PENDING, MEMBERS_CHANGED, KICK, SET_ROLE, APPROVE, DENY, TRANSFER_HOST, END_SESSION,
+            ACK, HOST_CHANGED, JOIN_REQUESTED, JOIN_REQUEST_ENDED, STATE, STATE_PATCH);
+
+    /** The guest-to-host types whose envelope {@code id} is ignored: they have answers of their own, or none. */
+    private static final Set<String> WITHOUT_ID = Set.of(JOIN, LEAVE, HEARTBEAT, PING, PONG);
 
     private MessageTypes() {
+    }
+
+    /**
+     * Whether a guest message of {@code type} may carry a request {@code id} (1.1): every type but
+     * {@code JOIN}, {@code LEAVE}, {@code HEARTBEAT}, {@code PING} and {@code PONG}.
+     */
+    public static boolean takesRequestId(String type) {
+        return !WITHOUT_ID.contains(type);
     }
 
     /** Whether {@code type} is one of the protocol's own types (guest or host side). */

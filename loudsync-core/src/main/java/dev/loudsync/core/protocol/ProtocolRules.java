@@ -2,6 +2,7 @@ package dev.loudsync.core.protocol;
 
 import dev.loudsync.core.Member;
 import java.util.Comparator;
+import java.util.Map;
 
 /**
  * The rules of the wire protocol that more than one part of LoudSync checks: the version, the
@@ -51,6 +52,15 @@ public final class ProtocolRules {
             .comparing((Member m) -> !m.isHost())
             .thenComparingLong(Member::joinedAt)
             .thenComparing(Member::id);
+
+    private static final Map<ErrorCode, CloseCode> JOIN_REFUSALS = Map.of(
+            ErrorCode.INVALID_MESSAGE, CloseCode.INVALID_JOIN,
+            ErrorCode.VERSION_MISMATCH, CloseCode.VERSION_MISMATCH,
+            ErrorCode.SESSION_NOT_FOUND, CloseCode.SESSION_NOT_FOUND,
+            ErrorCode.UNAUTHORIZED, CloseCode.UNAUTHORIZED,
+            ErrorCode.ALREADY_JOINED, CloseCode.ALREADY_JOINED,
+            ErrorCode.SESSION_FULL, CloseCode.SESSION_FULL,
+            ErrorCode.RATE_LIMITED, CloseCode.RATE_LIMITED);
 
     private ProtocolRules() {
     }
@@ -150,24 +160,11 @@ public final class ProtocolRules {
      * PROTOCOL.md's table of join checks.
      */
     public static CloseCode closeForRefusedJoin(ErrorCode code) {
-        switch (code) {
-            case INVALID_MESSAGE:
-                return CloseCode.INVALID_JOIN;
-            case VERSION_MISMATCH:
-                return CloseCode.VERSION_MISMATCH;
-            case SESSION_NOT_FOUND:
-                return CloseCode.SESSION_NOT_FOUND;
-            case UNAUTHORIZED:
-                return CloseCode.UNAUTHORIZED;
-            case ALREADY_JOINED:
-                return CloseCode.ALREADY_JOINED;
-            case SESSION_FULL:
-                return CloseCode.SESSION_FULL;
-            case RATE_LIMITED:
-                return CloseCode.RATE_LIMITED;
-            default:
-                throw new IllegalArgumentException("code: " + code + " (not a join refusal)");
+        CloseCode close = JOIN_REFUSALS.get(code);
+        if (close == null) {
+            throw new IllegalArgumentException("code: " + code + " (not a join refusal)");
         }
+        return close;
     }
 
     /** Whether {@code millis} is a latency a measurement or a guest's report may set. */

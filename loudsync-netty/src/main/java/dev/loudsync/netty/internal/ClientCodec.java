@@ -113,7 +113,7 @@ public final class ClientCodec {
 
     private static ErrorCode errorCode(String name) {
         try {
-            return ErrorCode.valueOf(name);
+            return ErrorCode.of(name);
         } catch (IllegalArgumentException e) {
             return ErrorCode.INVALID_MESSAGE;
         }
