@@ -2,11 +2,16 @@ package dev.loudsync.core;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One open session: a host device and the guests that joined it. Obtained from
- * {@link SessionRegistry#open(SessionConfig)} (or a server built on it).
+ * One open session: its members (a host and guests), what they may do, and the state they share.
+ * Obtained from {@link SessionRegistry#open(SessionConfig)} (or a server built on it).
+ *
+ * <p>A LAN-hosted session's host is its host device, the program running the server; a
+ * server-hosted session (1.1, {@link SessionConfig.Builder#serverHosted()}) has none: its first
+ * member is the host, and the role passes on when the host leaves.
  *
  * <h2>Threading</h2>
  * Every change to a session runs on its {@link SerialExecutor}, one at a time; listeners and message
@@ -33,6 +38,9 @@ public interface Session {
      */
     List<Member> members();
 
+    /** The member with the host role; empty only for a server-hosted session without members. */
+    Optional<Member> host();
+
     /** Whether {@link #close()} has not happened yet. */
     boolean isOpen();
 
@@ -51,6 +59,52 @@ public interface Session {
      *                                  one of the protocol's types)
      */
     void handle(String type, MessageHandler handler);
+
+    /**
+     * Routes application messages of {@code type} to {@code handler}, whose result answers a
+     * message that carries an {@code id} with {@code ACK} (1.1; see {@link RequestHandler}).
+     * Replaces any handler registered before for the type.
+     *
+     * @throws IllegalArgumentException if {@code type} is not an application type
+     */
+    void respond(String type, RequestHandler handler);
+
+    /**
+     * Like {@link #respond(String, RequestHandler)}, with the payload bound to
+     * {@code payloadType} (a record, for example) by the transport's binder (the Netty server's
+     * binds with Jackson).
+     *
+     * @throws IllegalArgumentException if {@code type} is not an application type
+     * @throws IllegalStateException    if the session's registry has no payload binder
+     */
+    <T> void respond(String type, Class<T> payloadType, PayloadHandler<T> handler);
+
+    /**
+     * Lets only members with one of {@code roles} send application messages of {@code type}
+     * (1.1); anyone else gets {@code ERROR UNAUTHORIZED} and the handler does not run. Replaces an
+     * earlier restriction of the type.
+     *
+     * @throws IllegalArgumentException if {@code type} is not an application type, or no role is given
+     */
+    void restrict(String type, Member.Role... roles);
+
+    /**
+     * Makes a guest a {@link Member.Role#COHOST cohost} or a {@link Member.Role#CLIENT client} (1.1):
+     * every member gets {@code MEMBER_UPDATED}.
+     *
+     * @return completes with whether a guest other than the host had that id
+     * @throws IllegalArgumentException for {@link Member.Role#HOST}: see {@link #transferHost}
+     */
+    CompletableFuture<Boolean> setRole(String deviceId, Member.Role role);
+
+    /**
+     * Hands the host role of a server-hosted session to another member (1.1): everyone gets
+     * {@code HOST_CHANGED} ({@code "Transferred"}); the old host stays, as a client.
+     *
+     * @return completes with whether a member other than the host had that id
+     * @throws IllegalStateException if the session has a host device
+     */
+    CompletableFuture<Boolean> transferHost(String deviceId);
 
     /**
      * Kicks a guest: it gets {@code KICKED {reason}} and its connection closes with 4505; the others
@@ -98,12 +152,45 @@ public interface Session {
     CompletableFuture<Void> broadcast(String type, Map<String, ?> payload);
 
     /**
+     * Sends an application message to the members {@code delivery} names (1.1): some of them,
+     * all but some, and/or droppable where a connection cannot take it at once.
+     *
+     * @throws IllegalArgumentException if {@code type} is not an application type
+     */
+    CompletableFuture<Void> broadcast(String type, Map<String, ?> payload, Delivery delivery);
+
+    /**
      * Sends an application message to one member.
      *
      * @return completes with whether the member was connected
      * @throws IllegalArgumentException if {@code type} is not an application type
      */
     CompletableFuture<Boolean> send(String deviceId, String type, Map<String, ?> payload);
+
+    /**
+     * The shared state (1.1): a JSON object as plain, unmodifiable values (see
+     * {@link dev.loudsync.core.protocol.ApplicationMessage}), never holding {@code null}. Initially
+     * empty.
+     */
+    Map<String, Object> state();
+
+    /** The shared state's version: 0 initially, one more with each change. */
+    long stateVersion();
+
+    /**
+     * Changes the shared state with a JSON Merge Patch (RFC 7386): objects merge key by key,
+     * {@code null} removes a key, arrays and other values replace. Guests with the {@code state}
+     * capability get it as {@code STATE_PATCH}, encoded once for all. A patch that changes nothing
+     * sends nothing and keeps the version.
+     *
+     * @param mergePatch plain JSON values ({@code Map}, {@code List}, {@code String},
+     *                   {@code Number}, {@code Boolean}, and {@code null} to remove a key)
+     * @return completes with the version after the change; completes exceptionally with
+     *         {@link IllegalArgumentException}, changing nothing, if the patch holds something else
+     *         (a {@code null} inside an array included) or the state would outgrow
+     *         {@link SessionConfig#maxStateBytes()}
+     */
+    CompletableFuture<Long> patchState(Map<String, ?> mergePatch);
 
     /**
      * Ends the session: every guest gets {@code SESSION_CLOSED {reason: "Host closed session"}} and
@@ -113,4 +200,11 @@ public interface Session {
      *         waits for them to be written when it stops)
      */
     CompletableFuture<Void> close();
+
+    /**
+     * Like {@link #close()}, with {@code reason} in {@code SESSION_CLOSED}.
+     *
+     * @throws IllegalArgumentException if {@code reason} is longer than 200 characters
+     */
+    CompletableFuture<Void> close(String reason);
 }

@@ -10,14 +10,20 @@ import java.util.Optional;
  * The immutable configuration of one session, built by {@link #builder()}.
  *
  * <p>Builder setters check their argument at once and throw {@link IllegalArgumentException} with
- * the expected range; setting a property twice throws {@link IllegalStateException}. Only the host
- * is required:
+ * the expected range; setting a property twice throws {@link IllegalStateException}. Only who hosts
+ * is required: a host device (a LAN-hosted session, where the device running the server is the
+ * host) or {@link Builder#serverHosted()} (1.1: the host is a guest, and the role passes on):
  *
  * <pre>{@code
- * SessionConfig config = SessionConfig.builder()
+ * SessionConfig party = SessionConfig.builder()
  *         .name("My Party")
  *         .host("device-123", "iPhone")
  *         .maxMembers(8)
+ *         .build();
+ * SessionConfig jam = SessionConfig.builder()
+ *         .name("Friday jam")
+ *         .serverHosted()
+ *         .idleTimeout(Duration.ofMinutes(30))
  *         .build();
  * }</pre>
  *
@@ -40,6 +46,10 @@ public final class SessionConfig {
     public static final Duration DEFAULT_BATCH_WINDOW = Duration.ofMillis(20);
     /** Longest allowed {@link #batchWindow()}. */
     public static final Duration MAX_BATCH_WINDOW = Duration.ofMillis(50);
+    /** Default {@link #emptyTimeout()}. */
+    public static final Duration DEFAULT_EMPTY_TIMEOUT = Duration.ofSeconds(60);
+    /** Default {@link #maxStateBytes()}: 256 KiB. */
+    public static final int DEFAULT_MAX_STATE_BYTES = 256 * 1024;
 
     private final String sessionId;
     private final String name;
@@ -54,6 +64,10 @@ public final class SessionConfig {
     private final Duration reconnectGrace;
     private final Duration batchWindow;
     private final boolean latencyProbes;
+    private final Duration emptyTimeout;
+    private final Duration idleTimeout;
+    private final JoinAuthenticator authenticator;
+    private final int maxStateBytes;
 
     private SessionConfig(Builder b) {
         this.sessionId = b.sessionId != null ? b.sessionId : SessionCodes.generate();
@@ -69,6 +83,10 @@ public final class SessionConfig {
         this.reconnectGrace = or(b.reconnectGrace, Duration.ZERO);
         this.batchWindow = or(b.batchWindow, DEFAULT_BATCH_WINDOW);
         this.latencyProbes = b.latencyProbes == null || b.latencyProbes;
+        this.emptyTimeout = or(b.emptyTimeout, DEFAULT_EMPTY_TIMEOUT);
+        this.idleTimeout = or(b.idleTimeout, Duration.ZERO);
+        this.authenticator = b.authenticator;
+        this.maxStateBytes = b.maxStateBytes != null ? b.maxStateBytes : DEFAULT_MAX_STATE_BYTES;
     }
 
     private static Duration or(Duration value, Duration fallback) {
@@ -90,14 +108,51 @@ public final class SessionConfig {
         return name;
     }
 
-    /** The host device's id; it is always a member. */
+    /**
+     * The host device's id; it is always a member, and the host. Null for a {@linkplain
+     * #isServerHosted() server-hosted} session.
+     */
     public String hostId() {
         return hostId;
     }
 
-    /** The host device's display name. */
+    /** The host device's display name; null for a server-hosted session. */
     public String hostName() {
         return hostName;
+    }
+
+    /**
+     * Whether the session has no host device (1.1): the server is not a member, the first member
+     * admitted is the host, and the host role passes on when the host leaves.
+     */
+    public boolean isServerHosted() {
+        return hostId == null;
+    }
+
+    /**
+     * How long a server-hosted session may stay without members before it closes and its id stops
+     * being joinable; default 60 s. A LAN-hosted session always has its host device.
+     */
+    public Duration emptyTimeout() {
+        return emptyTimeout;
+    }
+
+    /**
+     * After how long without an application message and without a join the session ends with
+     * {@code SESSION_CLOSED "Session expired"}; zero (the default) never.
+     */
+    public Duration idleTimeout() {
+        return idleTimeout;
+    }
+
+    /** The authenticator every join passes (1.1), if any. */
+    public Optional<JoinAuthenticator> authenticator() {
+        return Optional.ofNullable(authenticator);
+    }
+
+    /** The largest shared state, as compact JSON in UTF-8 bytes; a change past it is refused. */
+    public int maxStateBytes() {
+        return maxStateBytes;
     }
 
     /** Capacity, host included. */
@@ -161,7 +216,9 @@ public final class SessionConfig {
                 + ", requireApproval=" + requireApproval + ", heartbeatInterval=" + heartbeatInterval
                 + ", heartbeatTimeout=" + heartbeatTimeout + ", heartbeatCheckInterval="
                 + heartbeatCheckInterval + ", reconnectGrace=" + reconnectGrace + ", batchWindow="
-                + batchWindow + ", latencyProbes=" + latencyProbes + '}';
+                + batchWindow + ", latencyProbes=" + latencyProbes + ", emptyTimeout=" + emptyTimeout
+                + ", idleTimeout=" + idleTimeout + ", authenticator=" + (authenticator != null ? "set" : "none")
+                + ", maxStateBytes=" + maxStateBytes + '}';
     }
 
     /** Builds a {@link SessionConfig}. Not thread-safe. */
@@ -179,6 +236,11 @@ public final class SessionConfig {
         private Duration reconnectGrace;
         private Duration batchWindow;
         private Boolean latencyProbes;
+        private Boolean serverHosted;
+        private Duration emptyTimeout;
+        private Duration idleTimeout;
+        private JoinAuthenticator authenticator;
+        private Integer maxStateBytes;
 
         private Builder() {
         }
@@ -205,9 +267,15 @@ public final class SessionConfig {
             return this;
         }
 
-        /** The host device: its id (1 to 128 characters) and display name. Required. */
+        /**
+         * The host device: its id (1 to 128 characters) and display name. A session has a host
+         * device or is {@link #serverHosted() server-hosted}.
+         */
         public Builder host(String id, String displayName) {
             Checks.once(hostId, "host");
+            if (serverHosted != null) {
+                throw new IllegalStateException("host: the session is server-hosted");
+            }
             Objects.requireNonNull(id, "host id");
             if (!ProtocolRules.isDeviceId(id)) {
                 throw new IllegalArgumentException("host id: '" + id + "' (expected: 1-"
@@ -215,6 +283,47 @@ public final class SessionConfig {
             }
             this.hostName = displayName(displayName, "host name");
             this.hostId = id;
+            return this;
+        }
+
+        /**
+         * Makes the session server-hosted (1.1): no host device; the first member admitted is the
+         * host. A session has a {@link #host host device} or is server-hosted.
+         */
+        public Builder serverHosted() {
+            Checks.once(serverHosted, "serverHosted");
+            if (hostId != null) {
+                throw new IllegalStateException("serverHosted: the session has a host device");
+            }
+            this.serverHosted = true;
+            return this;
+        }
+
+        /** How long a server-hosted session may stay empty, 1 s to 1 day; default 60 s. */
+        public Builder emptyTimeout(Duration timeout) {
+            Checks.once(emptyTimeout, "emptyTimeout");
+            this.emptyTimeout = Checks.inRange(timeout, "emptyTimeout", Duration.ofSeconds(1), Duration.ofDays(1));
+            return this;
+        }
+
+        /** After how long without application messages and joins the session ends, 0 (off, the default) to 7 days. */
+        public Builder idleTimeout(Duration timeout) {
+            Checks.once(idleTimeout, "idleTimeout");
+            this.idleTimeout = Checks.inRange(timeout, "idleTimeout", Duration.ZERO, Duration.ofDays(7));
+            return this;
+        }
+
+        /** The authenticator every join of the session passes (1.1). Default: none. */
+        public Builder authenticator(JoinAuthenticator joinAuthenticator) {
+            Checks.once(authenticator, "authenticator");
+            this.authenticator = Objects.requireNonNull(joinAuthenticator, "authenticator");
+            return this;
+        }
+
+        /** The largest shared state in bytes of compact JSON, 2 bytes to 16 MiB; default 256 KiB. */
+        public Builder maxStateBytes(int max) {
+            Checks.once(maxStateBytes, "maxStateBytes");
+            this.maxStateBytes = Checks.inRange(max, "maxStateBytes", 2, 16 * 1024 * 1024);
             return this;
         }
 
@@ -292,12 +401,13 @@ public final class SessionConfig {
         /**
          * Builds the configuration.
          *
-         * @throws IllegalStateException if no host was set, or the heartbeat timeout is not longer
-         *                               than the heartbeat interval
+         * @throws IllegalStateException if neither a host device nor {@link #serverHosted()} was set,
+         *                               or the heartbeat timeout is not longer than the heartbeat
+         *                               interval
          */
         public SessionConfig build() {
-            if (hostId == null) {
-                throw new IllegalStateException("host: not set (expected: host(id, name))");
+            if (hostId == null && serverHosted == null) {
+                throw new IllegalStateException("host: not set (expected: host(id, name) or serverHosted())");
             }
             SessionConfig c = new SessionConfig(this);
             if (c.heartbeatTimeout.compareTo(c.heartbeatInterval) <= 0) {

@@ -22,8 +22,15 @@ public interface SessionListener {
     default void memberLeft(Session session, Member member, LeaveReason reason) {
     }
 
-    /** A member's status, name or latency changed; {@code member} is its new state. */
+    /** A member's status, name, role or latency changed; {@code member} is its new state. */
     default void memberUpdated(Session session, Member member) {
+    }
+
+    /**
+     * Another member has the host role now (1.1, server-hosted sessions): the host left, or
+     * handed the role on. {@code previousHost} is the old host's last state.
+     */
+    default void hostChanged(Session session, Member host, Member previousHost) {
     }
 
     /** A guest asks to join a session that requires approval. */

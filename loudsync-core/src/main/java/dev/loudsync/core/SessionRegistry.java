@@ -6,6 +6,7 @@ import dev.loudsync.core.protocol.ErrorCode;
 import dev.loudsync.core.transport.Broadcaster;
 import dev.loudsync.core.transport.Connection;
 import dev.loudsync.core.transport.ConnectionHandler;
+import dev.loudsync.core.transport.PayloadBinder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,7 +48,8 @@ public final class SessionRegistry {
     private final Gateway gateway;
 
     private SessionRegistry(Builder b) {
-        this.gateway = new Gateway(b.timeSource, b.executors, b.broadcaster, b.joinTimeout, b.joinRefusals);
+        this.gateway = new Gateway(b.timeSource, b.executors, b.broadcaster, b.joinTimeout, b.joinRefusals,
+                b.payloadBinder);
     }
 
     /** A new builder. */
@@ -103,8 +105,20 @@ public final class SessionRegistry {
         private Broadcaster broadcaster;
         private Duration joinTimeout;
         private BiConsumer<String, ErrorCode> joinRefusals;
+        private PayloadBinder payloadBinder;
 
         private Builder() {
+        }
+
+        /**
+         * How typed handlers' payloads are bound to application classes
+         * ({@link Session#respond(String, Class, PayloadHandler)}). Default: none, and typed
+         * handlers cannot be registered. The Netty server sets one that binds with Jackson.
+         */
+        public Builder payloadBinder(PayloadBinder binder) {
+            Checks.once(payloadBinder, "payloadBinder");
+            this.payloadBinder = Objects.requireNonNull(binder, "payloadBinder");
+            return this;
         }
 
         /** Where time is read. Default: {@link TimeSource#system()}. */

@@ -1,8 +1,10 @@
 package dev.loudsync.core.internal;
 
+import dev.loudsync.core.AuthDecision;
 import dev.loudsync.core.JoinRequest;
 import dev.loudsync.core.Member;
 import dev.loudsync.core.MemberStatus;
+import dev.loudsync.core.SerialExecutor;
 import dev.loudsync.core.SessionConfig;
 import dev.loudsync.core.TimeSource;
 import dev.loudsync.core.protocol.Capability;
@@ -13,6 +15,7 @@ import dev.loudsync.core.protocol.HostMessage;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
@@ -23,14 +26,19 @@ import java.util.Set;
 
 /**
  * Who may become a member: the session's part of the join checks (PROTOCOL.md, "Joining"; the
- * checks that need no session ran before, on the transport's thread), join requests waiting for
- * approval, bans, and resume tokens.
+ * checks that need no session ran before, on the transport's thread), in the protocol's order:
+ * the session is open, the authenticator accepts (1.1, see {@link Authentication}), the PIN, the
+ * ban list, already a member (or a valid resume token), capacity, then approval. Also the join
+ * requests waiting for approval, and resume tokens.
  *
  * <p>Invariants: a device id is at most one of a member or a waiting request; a waiting request's
- * connection is {@link GuestConnection.State#PENDING_APPROVAL}. Requests do not count against
- * {@code maxMembers}: capacity is checked again on approval. A resume rotates the member's token
- * (the new one is in the new {@code WELCOME}) and takes the new display name. Confined to the
- * session's executor, but {@link #requests()}, which any thread may read.
+ * connection is {@link GuestConnection.State#PENDING_APPROVAL}; approvers hear of each request as
+ * it comes ({@code JOIN_REQUESTED}) and as it ends ({@code JOIN_REQUEST_ENDED}). Requests do not
+ * count against {@code maxMembers}: capacity is checked again on approval. A resume rotates the
+ * member's token (the new one is in the new {@code WELCOME}) and takes the new display name (the
+ * authenticator's, if it gave one). The first member of a server-hosted session is admitted
+ * without approval, since nobody could give it. Confined to the session's executor, but
+ * {@link #requests()}, which any thread may read.
  */
 final class Admission {
 
@@ -42,17 +50,37 @@ final class Admission {
     private final Roster roster;
     private final Announcer announcer;
     private final Listeners listeners;
+    private final Hosting hosting;
+    /** Null when the session has no authenticator. */
+    private final Authentication authentication;
     private final LinkedHashMap<String, PendingJoin> waiting = new LinkedHashMap<>();
     private final Set<String> banned = new HashSet<>();
     private volatile List<JoinRequest> requests = List.of();
 
-    Admission(DefaultSession session, Roster roster, Announcer announcer, Listeners listeners) {
+    Admission(DefaultSession session, SerialExecutor executor, Duration joinTimeout, Roster roster,
+            Announcer announcer, Hosting hosting, Listeners listeners) {
         this.session = session;
         this.config = session.config();
         this.time = session.time();
         this.roster = roster;
         this.announcer = announcer;
+        this.hosting = hosting;
         this.listeners = listeners;
+        this.authentication = config.authenticator()
+                .map(a -> new Authentication(config.sessionId(), a, executor, time, joinTimeout, this::decided))
+                .orElse(null);
+    }
+
+    /**
+     * The session closes: refuses the joins still waiting for their authenticator, as if they had
+     * come after the close.
+     */
+    void stop() {
+        if (authentication != null) {
+            for (GuestConnection c : authentication.stop()) {
+                refuse(c, ErrorCode.SESSION_NOT_FOUND, "Session not found");
+            }
+        }
     }
 
     /** The join requests waiting for approval, oldest first. */
@@ -78,6 +106,28 @@ final class Admission {
             return;
         }
         c.touch(time.nanoTime());
+        if (authentication != null) {
+            authentication.start(c, join);
+        } else {
+            check(c, join, AuthDecision.accept());
+        }
+    }
+
+    /** The authenticator decided (or there is none): the remaining checks. */
+    private void decided(GuestConnection c, GuestMessage.Join join, AuthDecision decision) {
+        if (c.isFinished()) {
+            return;
+        }
+        if (!session.isOpen()) {
+            refuse(c, ErrorCode.SESSION_NOT_FOUND, "Session not found");
+        } else if (!decision.isAccepted()) {
+            refuse(c, ErrorCode.UNAUTHORIZED, decision.refusal().orElse("Unauthorized"));
+        } else {
+            check(c, join, decision);
+        }
+    }
+
+    private void check(GuestConnection c, GuestMessage.Join join, AuthDecision decision) {
         String pin = config.pin().orElse(null);
         if (pin != null && !secretEquals(pin, join.pin())) {
             refuse(c, ErrorCode.UNAUTHORIZED, join.pin() == null ? "PIN required" : "Wrong PIN");
@@ -87,12 +137,10 @@ final class Admission {
             refuse(c, ErrorCode.UNAUTHORIZED, "Device is banned from this session");
             return;
         }
-        MemberState existing = join.deviceId().equals(roster.host().id()) ? roster.host()
-                : roster.guest(join.deviceId());
-        if (existing != null) {
-            if (existing != roster.host() && existing.resumeToken() != null
-                    && secretEquals(existing.resumeToken(), join.resumeToken())) {
-                resume(c, existing, join);
+        if (roster.isMember(join.deviceId())) {
+            MemberState existing = roster.guest(join.deviceId());
+            if (existing != null && secretEquals(existing.resumeToken(), join.resumeToken())) {
+                resume(c, existing, join, decision);
             } else {
                 refuse(c, ErrorCode.ALREADY_JOINED, "Already joined");
             }
@@ -106,18 +154,20 @@ final class Admission {
             refuseFull(c);
             return;
         }
-        if (config.requireApproval()) {
+        // The first member of a server-hosted session has nobody to ask: it is admitted, as the host.
+        if (config.requireApproval() && roster.host() != null) {
             JoinRequest request = new JoinRequest(join.deviceId(), join.deviceName(), c.remoteAddress(),
                     time.currentTimeMillis());
-            PendingJoin p = new PendingJoin(c, join, request);
+            PendingJoin p = new PendingJoin(c, join, request, decision);
             waiting.put(join.deviceId(), p);
             c.awaitApproval(p);
             publishRequests();
             c.send(new HostMessage.JoinPending("Waiting for the host to approve"));
+            hosting.tellApprovers(new HostMessage.JoinRequested(join.deviceId(), join.deviceName()));
             listeners.joinRequested(request);
             return;
         }
-        admit(c, join);
+        admit(c, join, decision);
     }
 
     /** Admits a waiting request, if capacity allows; false if there was none or it was refused. */
@@ -127,6 +177,7 @@ final class Admission {
             return false;
         }
         publishRequests();
+        hosting.tellApprovers(new HostMessage.JoinRequestEnded(deviceId, HostMessage.Outcome.APPROVED));
         GuestConnection c = p.connection();
         if (c.isFinished()) {
             return false;
@@ -139,7 +190,7 @@ final class Admission {
             refuseFull(c);
             return false;
         }
-        admit(c, p.join());
+        admit(c, p.join(), p.decision());
         return true;
     }
 
@@ -150,6 +201,7 @@ final class Admission {
             return false;
         }
         publishRequests();
+        hosting.tellApprovers(new HostMessage.JoinRequestEnded(deviceId, HostMessage.Outcome.DENIED));
         refuse(p.connection(), ErrorCode.UNAUTHORIZED, "Join request denied");
         return true;
     }
@@ -164,19 +216,26 @@ final class Admission {
         if (waiting.get(p.join().deviceId()) == p) {
             waiting.remove(p.join().deviceId());
             publishRequests();
+            hosting.tellApprovers(new HostMessage.JoinRequestEnded(p.join().deviceId(), HostMessage.Outcome.WITHDRAWN));
         }
     }
 
-    private void admit(GuestConnection c, GuestMessage.Join join) {
-        MemberState m = new MemberState(new Member(join.deviceId(), join.deviceName(), Member.Role.CLIENT,
-                MemberStatus.CONNECTED, time.currentTimeMillis(), OptionalInt.empty()));
+    private void admit(GuestConnection c, GuestMessage.Join join, AuthDecision decision) {
+        String name = decision.displayName().orElse(join.deviceName());
+        Member.Role role = hosting.roleOfNewcomer(decision.isCohost());
+        MemberState m = new MemberState(new Member(join.deviceId(), name, role, MemberStatus.CONNECTED,
+                time.currentTimeMillis(), OptionalInt.empty()));
         attach(m, c, join);
         roster.add(m);
+        session.active();
         announcer.joined(m);
+        if (Hosting.isApprover(m)) {
+            hosting.becameApprover(m);
+        }
         listeners.memberJoined(m.member());
     }
 
-    private void resume(GuestConnection c, MemberState m, GuestMessage.Join join) {
+    private void resume(GuestConnection c, MemberState m, GuestMessage.Join join, AuthDecision decision) {
         GuestConnection old = m.connection();
         if (old != null) {
             session.detach(old);
@@ -184,7 +243,8 @@ final class Admission {
         }
         attach(m, c, join);
         Member before = m.member();
-        Member after = before.withStatus(MemberStatus.CONNECTED).withName(join.deviceName());
+        Member after = before.withStatus(MemberStatus.CONNECTED)
+                .withName(decision.displayName().orElse(join.deviceName()));
         if (!after.equals(before)) {
             m.update(after);
             roster.changed();
@@ -193,10 +253,14 @@ final class Admission {
         if (!after.equals(before)) {
             session.announceUpdate(m);
         }
+        if (Hosting.isApprover(m)) {
+            hosting.becameApprover(m);
+        }
     }
 
     private void attach(MemberState m, GuestConnection c, GuestMessage.Join join) {
-        m.connect(c, newToken(), join.capabilities().contains(Capability.MEMBERS_CHANGED));
+        m.connect(c, newToken(), join.capabilities().contains(Capability.MEMBERS_CHANGED),
+                join.capabilities().contains(Capability.STATE));
         c.becomeMember(m, time.nanoTime());
     }
 
@@ -222,7 +286,7 @@ final class Admission {
     }
 
     private static boolean secretEquals(String expected, String given) {
-        return given != null && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
+        return expected != null && given != null && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
                 given.getBytes(StandardCharsets.UTF_8));
     }
 

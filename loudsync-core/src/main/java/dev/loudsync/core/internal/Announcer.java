@@ -1,5 +1,6 @@
 package dev.loudsync.core.internal;
 
+import dev.loudsync.core.Delivery;
 import dev.loudsync.core.LeaveReason;
 import dev.loudsync.core.Member;
 import dev.loudsync.core.SerialExecutor;
@@ -15,6 +16,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Future;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Tells members what happens: the welcome of a newcomer, membership changes (one message per change
@@ -38,18 +41,20 @@ final class Announcer {
     private final SerialExecutor executor;
     private final Broadcaster broadcaster;
     private final Roster roster;
+    private final Supplier<HostMessage.State> state;
     private final MembershipBatcher batcher = new MembershipBatcher();
     private Future<?> flush;
     private long lastFlushNanos;
     private int joinsSinceFlush;
 
     Announcer(SessionConfig config, TimeSource time, SerialExecutor executor, Broadcaster broadcaster,
-            Roster roster) {
+            Roster roster, Supplier<HostMessage.State> state) {
         this.config = config;
         this.time = time;
         this.executor = executor;
         this.broadcaster = broadcaster;
         this.roster = roster;
+        this.state = state;
         this.lastFlushNanos = time.nanoTime() - config.batchWindow().toNanos();
     }
 
@@ -88,17 +93,54 @@ final class Announcer {
         publishBatched();
     }
 
-    /** An application message to every connected member; held for those awaiting their welcome. */
-    void broadcast(HostMessage message) {
-        List<Connection> to = roster.connections(null, false);
-        if (!to.isEmpty()) {
-            broadcaster.broadcast(message, to);
-        }
+    /**
+     * An application message to the connected members {@code delivery} names; held for those
+     * awaiting their welcome, unless it is droppable.
+     */
+    void broadcast(HostMessage message, Delivery delivery) {
+        List<Connection> to = delivery.isEveryone() ? roster.connections(null, false) : new ArrayList<>();
         for (MemberState m : roster.guests()) {
-            if (m.awaitsWelcome()) {
+            if (!delivery.isEveryone() && m.isWelcomed() && delivery.includes(m.id())) {
+                to.add(m.connection().connection());
+            } else if (m.awaitsWelcome() && !delivery.isDroppable() && delivery.includes(m.id())) {
                 m.hold(message);
             }
         }
+        if (to.isEmpty()) {
+            return;
+        }
+        if (delivery.isDroppable()) {
+            broadcaster.broadcastDroppable(message, to);
+        } else {
+            broadcaster.broadcast(message, to);
+        }
+    }
+
+    /**
+     * A message that must keep its place among membership changes (a host change, a state patch):
+     * pending batched changes go out first, then it goes to every welcomed member {@code who} names.
+     */
+    void inOrder(HostMessage message, Predicate<MemberState> who) {
+        if (batcher.hasChanges()) {
+            flushBatch();
+        }
+        List<Connection> to = new ArrayList<>();
+        for (MemberState m : roster.guests()) {
+            if (m.isWelcomed() && who.test(m)) {
+                to.add(m.connection().connection());
+            }
+        }
+        if (!to.isEmpty()) {
+            broadcaster.broadcast(message, to);
+        }
+    }
+
+    void hostChanged(HostMessage.HostChanged message) {
+        inOrder(message, m -> true);
+    }
+
+    void statePatched(HostMessage.StatePatch patch) {
+        inOrder(patch, MemberState::keepsState);
     }
 
     /** A message to one member, held until its welcome if that waits; false if not connected. */
@@ -125,10 +167,13 @@ final class Announcer {
     private void welcome(MemberState m) {
         sendWelcome(m);
         m.connection().send(new HostMessage.MemberList(roster.snapshot()));
+        if (m.keepsState()) {
+            m.connection().send(state.get());
+        }
     }
 
     private void sendWelcome(MemberState m) {
-        Member host = roster.host().member();
+        Member host = roster.host().member(); // the newcomer itself, as the first of a server-hosted session
         m.connection().send(new HostMessage.Welcome(config.sessionId(), config.name(), host.id(), host.name(),
                 m.id(), ProtocolRules.MAJOR_VERSION, time.currentTimeMillis(), config.heartbeatInterval().toMillis(),
                 config.heartbeatTimeout().toMillis(), config.maxMembers(), m.resumeToken()));
@@ -208,6 +253,15 @@ final class Announcer {
             to.add(m.connection().connection());
         }
         broadcaster.broadcast(new HostMessage.MemberList(roster.snapshot()), to);
+        List<Connection> keepingState = new ArrayList<>();
+        for (MemberState m : newcomers) {
+            if (m.keepsState()) {
+                keepingState.add(m.connection().connection());
+            }
+        }
+        if (!keepingState.isEmpty()) {
+            broadcaster.broadcast(state.get(), keepingState);
+        }
         for (MemberState m : newcomers) {
             List<HostMessage> held = m.welcomed();
             if (held != null) {

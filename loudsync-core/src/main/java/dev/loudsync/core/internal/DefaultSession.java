@@ -1,10 +1,13 @@
 package dev.loudsync.core.internal;
 
+import dev.loudsync.core.Delivery;
 import dev.loudsync.core.JoinRequest;
 import dev.loudsync.core.LeaveReason;
 import dev.loudsync.core.Member;
 import dev.loudsync.core.MemberStatus;
 import dev.loudsync.core.MessageHandler;
+import dev.loudsync.core.PayloadHandler;
+import dev.loudsync.core.RequestHandler;
 import dev.loudsync.core.SerialExecutor;
 import dev.loudsync.core.Session;
 import dev.loudsync.core.SessionConfig;
@@ -16,10 +19,14 @@ import dev.loudsync.core.protocol.HostMessage;
 import dev.loudsync.core.protocol.MessageTypes;
 import dev.loudsync.core.transport.Broadcaster;
 import dev.loudsync.core.transport.Connection;
+import dev.loudsync.core.transport.PayloadBinder;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -27,8 +34,10 @@ import java.util.function.Supplier;
 /**
  * One session: the {@link Session} API, and the wiring of the parts that run it, each owning its
  * own state: the {@link Roster} (members and their order), {@link Admission} (join checks,
- * approval, bans, resume), the {@link Inbox} (what connections say), the {@link Announcer} (what
- * members are told, batched or not), {@link Latency} and {@link Liveness} (the periodic tick).
+ * authentication, approval, bans, resume), {@link Hosting} (roles, the host and its succession,
+ * control messages), the {@link Inbox} (what connections say), {@link Requests} (answers to
+ * messages with an id), the {@link Announcer} (what members are told, batched or not),
+ * {@link SharedState}, {@link Latency} and {@link Liveness} (the periodic tick).
  *
  * <h2>Threading</h2>
  * Everything but the API's entry points runs on the session's {@link SerialExecutor}, one task at a
@@ -55,31 +64,44 @@ public final class DefaultSession implements Session {
     private final Broadcaster broadcaster;
     private final Consumer<DefaultSession> onClosed;
     private final long createdAtMillis;
+    private final PayloadBinder binder;
     private final Listeners listeners = new Listeners(this);
     private final Roster roster;
     private final Announcer announcer;
+    private final SharedState sharedState;
+    private final Hosting hosting;
     private final Admission admission;
     private final Latency latency;
+    private final Requests requests;
     private final Inbox inbox;
     private final Liveness liveness;
     private volatile State state = State.OPEN;
 
+    /**
+     * @param joinTimeout how long a join may wait for the session's authenticator: the server's
+     *                    join timeout
+     * @param binder      binds payloads for typed handlers; null if the transport has none
+     */
     DefaultSession(SessionConfig config, String key, SerialExecutor executor, TimeSource time,
-            Broadcaster broadcaster, Consumer<DefaultSession> onClosed) {
+            Broadcaster broadcaster, Duration joinTimeout, PayloadBinder binder, Consumer<DefaultSession> onClosed) {
         this.config = config;
         this.key = key;
         this.executor = executor;
         this.time = time;
         this.broadcaster = broadcaster;
+        this.binder = binder;
         this.onClosed = onClosed;
         this.createdAtMillis = time.currentTimeMillis();
-        this.roster = new Roster(new Member(config.hostId(), config.hostName(), Member.Role.HOST,
-                MemberStatus.CONNECTED, createdAtMillis, OptionalInt.empty()));
-        this.announcer = new Announcer(config, time, executor, broadcaster, roster);
-        this.admission = new Admission(this, roster, announcer, listeners);
+        this.roster = new Roster(config.isServerHosted() ? null : new Member(config.hostId(), config.hostName(),
+                Member.Role.HOST, MemberStatus.CONNECTED, createdAtMillis, OptionalInt.empty()));
+        this.announcer = new Announcer(config, time, executor, broadcaster, roster, () -> sharedState().current());
+        this.sharedState = new SharedState(config.maxStateBytes(), announcer);
+        this.hosting = new Hosting(this, roster, announcer, listeners);
+        this.admission = new Admission(this, executor, joinTimeout, roster, announcer, hosting, listeners);
         this.latency = new Latency(roster, Liveness.tickNanos(config),
                 (m, millis) -> update(m, m.member().withLatencyMillis(OptionalInt.of(millis))));
-        this.inbox = new Inbox(this, latency);
+        this.requests = new Requests(config.sessionId(), executor, time, announcer);
+        this.inbox = new Inbox(this, latency, hosting, requests);
         this.liveness = new Liveness(this, executor, broadcaster, roster, admission, latency);
     }
 
@@ -105,6 +127,12 @@ public final class DefaultSession implements Session {
     }
 
     @Override
+    public Optional<Member> host() {
+        List<Member> members = roster.snapshot();
+        return members.isEmpty() || !members.get(0).isHost() ? Optional.empty() : Optional.of(members.get(0));
+    }
+
+    @Override
     public boolean isOpen() {
         return state == State.OPEN;
     }
@@ -122,7 +150,66 @@ public final class DefaultSession implements Session {
     @Override
     public void handle(String type, MessageHandler handler) {
         requireApplicationType(type);
-        inbox.handle(type, handler);
+        Objects.requireNonNull(handler, "handler");
+        inbox.handle(type, (sender, message) -> {
+            handler.onMessage(this, sender.member(), message);
+            return null;
+        });
+    }
+
+    @Override
+    public void respond(String type, RequestHandler handler) {
+        requireApplicationType(type);
+        Objects.requireNonNull(handler, "handler");
+        inbox.handle(type, (sender, message) -> handler.onRequest(this, sender.member(), message));
+    }
+
+    @Override
+    public <T> void respond(String type, Class<T> payloadType, PayloadHandler<T> handler) {
+        requireApplicationType(type);
+        Objects.requireNonNull(payloadType, "payloadType");
+        Objects.requireNonNull(handler, "handler");
+        if (binder == null) {
+            throw new IllegalStateException("respond: no payload binder (the registry's transport binds none; "
+                    + "use respond(type, RequestHandler))");
+        }
+        inbox.handle(type, (sender, message) -> {
+            T payload;
+            try {
+                payload = binder.bind(message.payload(), payloadType);
+            } catch (IllegalArgumentException e) {
+                throw Inbox.invalidPayload(type, e.getMessage());
+            }
+            return handler.onRequest(this, sender.member(), payload);
+        });
+    }
+
+    @Override
+    public void restrict(String type, Member.Role... roles) {
+        requireApplicationType(type);
+        Set<Member.Role> allowed = Hosting.roles(roles);
+        if (allowed.isEmpty()) {
+            throw new IllegalArgumentException("roles: none (expected: at least one role)");
+        }
+        hosting.restrict(type, allowed);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> setRole(String deviceId, Member.Role role) {
+        Objects.requireNonNull(deviceId, "deviceId");
+        if (Objects.requireNonNull(role, "role") == Member.Role.HOST) {
+            throw new IllegalArgumentException("role: HOST (expected: COHOST or CLIENT; use transferHost)");
+        }
+        return call(() -> hosting.setRole(deviceId, role));
+    }
+
+    @Override
+    public CompletableFuture<Boolean> transferHost(String deviceId) {
+        Objects.requireNonNull(deviceId, "deviceId");
+        if (!config.isServerHosted()) {
+            throw new IllegalStateException("transferHost: the session's host is its host device");
+        }
+        return call(() -> hosting.transferHost(deviceId));
     }
 
     @Override
@@ -154,11 +241,33 @@ public final class DefaultSession implements Session {
 
     @Override
     public CompletableFuture<Void> broadcast(String type, Map<String, ?> payload) {
+        return broadcast(type, payload, Delivery.everyone());
+    }
+
+    @Override
+    public CompletableFuture<Void> broadcast(String type, Map<String, ?> payload, Delivery delivery) {
         ApplicationMessage message = applicationMessage(type, payload);
+        Objects.requireNonNull(delivery, "delivery");
         return call(() -> {
-            announcer.broadcast(message);
+            announcer.broadcast(message, delivery);
             return null;
         });
+    }
+
+    @Override
+    public Map<String, Object> state() {
+        return sharedState.current().state();
+    }
+
+    @Override
+    public long stateVersion() {
+        return sharedState.current().version();
+    }
+
+    @Override
+    public CompletableFuture<Long> patchState(Map<String, ?> mergePatch) {
+        Objects.requireNonNull(mergePatch, "mergePatch");
+        return call(() -> sharedState.patch(mergePatch));
     }
 
     @Override
@@ -173,8 +282,18 @@ public final class DefaultSession implements Session {
 
     @Override
     public CompletableFuture<Void> close() {
+        return close(LeaveReason.SESSION_CLOSED.wireText());
+    }
+
+    @Override
+    public CompletableFuture<Void> close(String reason) {
+        Objects.requireNonNull(reason, "reason");
+        if (reason.length() > Hosting.MAX_REASON_CHARS) {
+            throw new IllegalArgumentException("reason: length " + reason.length() + " (expected: at most "
+                    + Hosting.MAX_REASON_CHARS + ")");
+        }
         return call(() -> {
-            closeNow();
+            end(reason);
             return null;
         });
     }
@@ -203,6 +322,15 @@ public final class DefaultSession implements Session {
         return admission;
     }
 
+    private SharedState sharedState() {
+        return sharedState;
+    }
+
+    /** An application message arrived, or a member joined: the idle timeout starts again. */
+    void active() {
+        liveness.active();
+    }
+
     Inbox inbox() {
         return inbox;
     }
@@ -227,14 +355,24 @@ public final class DefaultSession implements Session {
         }
     }
 
-    /** Removes a member and tells everyone; the caller closes its connection as it needs. */
+    /**
+     * Removes a member and tells everyone; the caller closes its connection as it needs. When the
+     * host of a server-hosted session leaves, the role passes on.
+     */
     void remove(MemberState m, LeaveReason reason) {
+        boolean wasHost = m.member().isHost();
         roster.remove(m);
         if (m.isConnected()) {
             detach(m.connection());
         }
         announcer.left(m.id(), reason);
         listeners.memberLeft(m.member(), reason);
+        if (wasHost) {
+            hosting.hostLeft(m);
+        }
+        if (roster.size() == 0) {
+            liveness.emptied();
+        }
     }
 
     /** A member's new state: applied, announced, told. */
@@ -252,38 +390,48 @@ public final class DefaultSession implements Session {
 
     // ------------------------------------------------------------------ executor-confined
 
+    /**
+     * Kicks (and maybe bans) a guest, or denies its waiting request: the host API's and the
+     * {@code KICK} message's effect.
+     *
+     * @return whether a member or request of that id existed
+     */
+    boolean kickNow(String deviceId, String reason, boolean ban) {
+        if (ban) {
+            admission.ban(deviceId);
+        }
+        MemberState m = roster.guest(deviceId);
+        if (m == null) {
+            return admission.deny(deviceId);
+        }
+        GuestConnection c = m.connection();
+        if (c != null) {
+            detach(c);
+            c.send(new HostMessage.Kicked(reason == null ? "" : reason));
+            c.close(CloseCode.KICKED);
+        }
+        remove(m, LeaveReason.KICKED);
+        return true;
+    }
+
     private CompletableFuture<Boolean> removeByHost(String deviceId, String reason, boolean ban) {
         Objects.requireNonNull(deviceId, "deviceId");
         if (deviceId.equals(config.hostId())) {
             throw new IllegalArgumentException("deviceId: " + deviceId + " is the host");
         }
-        String text = reason == null ? "" : reason;
-        return call(() -> {
-            if (ban) {
-                admission.ban(deviceId);
-            }
-            MemberState m = roster.guest(deviceId);
-            if (m == null) {
-                return admission.deny(deviceId);
-            }
-            GuestConnection c = m.connection();
-            if (c != null) {
-                detach(c);
-                c.send(new HostMessage.Kicked(text));
-                c.close(CloseCode.KICKED);
-            }
-            remove(m, LeaveReason.KICKED);
-            return true;
-        });
+        return call(() -> kickNow(deviceId, reason, ban));
     }
 
-    private void closeNow() {
+    /** Ends the session: members get {@code SESSION_CLOSED {reason}}, and it is closed for good. */
+    void end(String reason) {
         if (state == State.CLOSED) {
             return;
         }
         state = State.CLOSED;
         liveness.stop();
         announcer.stop();
+        requests.stop();
+        admission.stop();
         List<Connection> to = roster.connections(null, false);
         for (MemberState m : roster.guests()) {
             if (m.awaitsWelcome() && m.isConnected()) {
@@ -295,7 +443,7 @@ public final class DefaultSession implements Session {
             detach(c);
         }
         if (!to.isEmpty()) {
-            broadcaster.broadcast(new HostMessage.SessionClosed(LeaveReason.SESSION_CLOSED.wireText()), to);
+            broadcaster.broadcast(new HostMessage.SessionClosed(reason), to);
         }
         for (Connection c : to) {
             c.close(CloseCode.NORMAL);

@@ -7,6 +7,7 @@ import dev.loudsync.core.TimeSource;
 import dev.loudsync.core.protocol.ErrorCode;
 import dev.loudsync.core.transport.Broadcaster;
 import dev.loudsync.core.transport.Connection;
+import dev.loudsync.core.transport.PayloadBinder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,8 +30,9 @@ public final class Gateway {
     private final TimeSource time;
     private final Supplier<? extends SerialExecutor> executors;
     private final Broadcaster broadcaster;
-    private final long joinTimeoutNanos;
+    private final Duration joinTimeout;
     private final BiConsumer<String, ErrorCode> joinRefusals;
+    private final PayloadBinder binder;
     private final SerialExecutor sweeper;
     private final ConcurrentHashMap<String, DefaultSession> sessions = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<Waiting> waiting = new ConcurrentLinkedQueue<>();
@@ -39,13 +41,18 @@ public final class Gateway {
     private record Waiting(GuestConnection connection, long deadlineNanos) {
     }
 
+    /**
+     * @param joinRefusals told of each refused join, or null
+     * @param binder       binds payloads for typed handlers, or null
+     */
     public Gateway(TimeSource time, Supplier<? extends SerialExecutor> executors, Broadcaster broadcaster,
-            Duration joinTimeout, BiConsumer<String, ErrorCode> joinRefusals) {
+            Duration joinTimeout, BiConsumer<String, ErrorCode> joinRefusals, PayloadBinder binder) {
         this.time = Objects.requireNonNull(time, "time");
         this.executors = Objects.requireNonNull(executors, "executors");
         this.broadcaster = Objects.requireNonNull(broadcaster, "broadcaster");
-        this.joinTimeoutNanos = joinTimeout.toNanos();
+        this.joinTimeout = Objects.requireNonNull(joinTimeout, "joinTimeout");
         this.joinRefusals = joinRefusals;
+        this.binder = binder;
         this.sweeper = executors.get();
     }
 
@@ -57,7 +64,7 @@ public final class Gateway {
     public DefaultSession open(SessionConfig config) {
         String key = SessionCodes.normalize(config.sessionId());
         DefaultSession session = new DefaultSession(config, key, executors.get(), time, broadcaster,
-                this::closed);
+                joinTimeout, binder, this::closed);
         if (sessions.putIfAbsent(key, session) != null) {
             throw new IllegalArgumentException("sessionId: " + config.sessionId() + " (already open)");
         }
@@ -77,7 +84,7 @@ public final class Gateway {
     /** Registers a new connection; it must send a JOIN within the join timeout. */
     public GuestConnection accept(Connection connection) {
         GuestConnection guest = new GuestConnection(Objects.requireNonNull(connection, "connection"), this);
-        waiting.add(new Waiting(guest, time.nanoTime() + joinTimeoutNanos));
+        waiting.add(new Waiting(guest, time.nanoTime() + joinTimeout.toNanos()));
         scheduleSweep();
         return guest;
     }

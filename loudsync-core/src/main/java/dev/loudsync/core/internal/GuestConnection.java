@@ -91,13 +91,13 @@ public final class GuestConnection implements ConnectionHandler {
     }
 
     @Override
-    public void onInvalidMessage(String type, String detail) {
+    public void onInvalidMessage(String type, String id, String detail) {
         DefaultSession s = session;
         if (s != null) {
             boolean clear = takeHeartbeatTaken();
             s.execute(() -> {
                 clearStrikesIf(clear);
-                s.inbox().onInvalid(this, detail);
+                s.inbox().onInvalid(this, id, detail);
             });
             return;
         }
@@ -106,7 +106,7 @@ public final class GuestConnection implements ConnectionHandler {
         }
         if (MessageTypes.JOIN.equals(type)) {
             refuse(ErrorCode.INVALID_MESSAGE, detail);
-        } else if (violation(ErrorCode.INVALID_MESSAGE, detail)) {
+        } else if (violation(HostMessage.Error.replyingTo(id, ErrorCode.INVALID_MESSAGE, detail))) {
             closeForViolations();
         }
     }
@@ -207,7 +207,8 @@ public final class GuestConnection implements ConnectionHandler {
     /**
      * Answers a message of a connection that is not a member, before its {@code JOIN} or while it
      * waits for approval: {@code PING} gets its {@code PONG}, anything else (but {@code JOIN} and
-     * {@code LEAVE}, which the caller handles) {@code ERROR UNAUTHORIZED "Join the session first"}.
+     * {@code LEAVE}, which the caller handles) {@code ERROR UNAUTHORIZED "Join the session first"},
+     * naming the message's request id if it had one.
      *
      * @return whether the violation limit is reached (see {@link #violation})
      */
@@ -218,17 +219,17 @@ public final class GuestConnection implements ConnectionHandler {
                     gateway.time().currentTimeMillis()));
             return false;
         }
-        return violation(ErrorCode.UNAUTHORIZED, "Join the session first");
+        return violation(HostMessage.Error.replyingTo(message.id(), ErrorCode.UNAUTHORIZED, "Join the session first"));
     }
 
     /**
-     * Answers a protocol violation with {@code ERROR} and counts it.
+     * Answers a protocol violation with {@code error} and counts it.
      *
      * @return whether this was the {@value #MAX_STRIKES}th in a row: the caller then finishes the
      *         connection and closes it with 4503
      */
-    boolean violation(ErrorCode code, String message) {
-        send(new HostMessage.Error(code, message));
+    boolean violation(HostMessage.Error error) {
+        send(error);
         return ++strikes >= MAX_STRIKES;
     }
 

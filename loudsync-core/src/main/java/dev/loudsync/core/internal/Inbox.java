@@ -2,7 +2,7 @@ package dev.loudsync.core.internal;
 
 import dev.loudsync.core.LeaveReason;
 import dev.loudsync.core.MemberStatus;
-import dev.loudsync.core.MessageHandler;
+import dev.loudsync.core.RequestRejectedException;
 import dev.loudsync.core.TimeSource;
 import dev.loudsync.core.protocol.ApplicationMessage;
 import dev.loudsync.core.protocol.CloseCode;
@@ -10,15 +10,19 @@ import dev.loudsync.core.protocol.ErrorCode;
 import dev.loudsync.core.protocol.GuestMessage;
 import dev.loudsync.core.protocol.HostMessage;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * What a connection of the session says, once its {@code JOIN} reached the session: messages of
- * members and of waiting join requests, invalid frames, a slow consumer and the connection's end.
- * Any message counts as a sign of life; a valid one clears the violation count.
+ * members, of joins still being decided (authenticator or approval), invalid frames, a slow
+ * consumer and the connection's end. Any message counts as a sign of life; a valid one clears the
+ * violation count.
+ *
+ * <p>A member's application message goes to its type's handler if the member's role may send it
+ * ({@code ERROR UNAUTHORIZED} otherwise, 1.1); control messages (1.1) go to {@link Hosting}; both
+ * are answered through {@link Requests} when they carry an {@code id}.
  *
  * <p>Invariants: events of a {@linkplain GuestConnection#isFinished() finished} connection change
  * nothing; a member closed for repeated violations leaves with "Connection closed". Confined to the
@@ -26,22 +30,30 @@ import org.slf4j.LoggerFactory;
  */
 final class Inbox {
 
-    private static final Logger log = LoggerFactory.getLogger(Inbox.class);
+    /** An application message's handling: returns its result, as a {@link dev.loudsync.core.RequestHandler}. */
+    @FunctionalInterface
+    interface Handler {
+        Object handle(MemberState sender, ApplicationMessage message);
+    }
 
     private final DefaultSession session;
     private final TimeSource time;
     private final Latency latency;
+    private final Hosting hosting;
+    private final Requests requests;
     private final Duration reconnectGrace;
-    private final ConcurrentHashMap<String, MessageHandler> handlers = new ConcurrentHashMap<>();
+    private final Map<String, Handler> handlers = new ConcurrentHashMap<>();
 
-    Inbox(DefaultSession session, Latency latency) {
+    Inbox(DefaultSession session, Latency latency, Hosting hosting, Requests requests) {
         this.session = session;
         this.time = session.time();
         this.latency = latency;
+        this.hosting = hosting;
+        this.requests = requests;
         this.reconnectGrace = session.config().reconnectGrace();
     }
 
-    void handle(String type, MessageHandler handler) {
+    void handle(String type, Handler handler) {
         handlers.put(type, Objects.requireNonNull(handler, "handler"));
     }
 
@@ -49,12 +61,9 @@ final class Inbox {
         if (c.isFinished()) {
             return;
         }
-        if (c.state() == GuestConnection.State.PENDING_APPROVAL) {
-            onWaitingMessage(c, message);
-            return;
-        }
         MemberState m = c.member();
         if (m == null) {
+            onWaitingMessage(c, message);
             return;
         }
         if (message instanceof GuestMessage.Heartbeat) {
@@ -74,16 +83,22 @@ final class Inbox {
             session.remove(m, LeaveReason.LEFT);
             c.close(CloseCode.NORMAL);
         } else if (message instanceof GuestMessage.Join) {
-            violation(c, ErrorCode.ALREADY_JOINED, "Already joined");
+            violation(c, ErrorCode.ALREADY_JOINED, "Already joined", null);
         } else if (message instanceof ApplicationMessage) {
             onApplicationMessage(c, m, (ApplicationMessage) message);
+        } else {
+            c.clearStrikes();
+            requests.run(m, message.type(), message.id(), () -> {
+                hosting.control(m, message, requests);
+                return null;
+            });
         }
     }
 
-    void onInvalid(GuestConnection c, String detail) {
+    void onInvalid(GuestConnection c, String id, String detail) {
         if (!c.isFinished()) {
             c.touch(time.nanoTime());
-            violation(c, ErrorCode.INVALID_MESSAGE, detail);
+            violation(c, ErrorCode.INVALID_MESSAGE, detail, id);
         }
     }
 
@@ -117,14 +132,17 @@ final class Inbox {
         session.update(m, m.member().withStatus(MemberStatus.RECONNECTING));
     }
 
-    /** A join request waits: it may ping, withdraw with {@code LEAVE}, and nothing else. */
+    /**
+     * A join is still being decided (its authenticator, or the host's approval): it may ping,
+     * withdraw with {@code LEAVE}, and nothing else.
+     */
     private void onWaitingMessage(GuestConnection c, GuestMessage message) {
         c.touch(time.nanoTime());
         if (message instanceof GuestMessage.Leave) {
             session.detach(c);
             c.close(CloseCode.NORMAL);
         } else if (message instanceof GuestMessage.Join) {
-            violation(c, ErrorCode.ALREADY_JOINED, "Already joined");
+            violation(c, ErrorCode.ALREADY_JOINED, "Already joined", null);
         } else if (c.answerOutsideMembership(message)) {
             closeForViolations(c);
         }
@@ -132,7 +150,7 @@ final class Inbox {
 
     private void onHeartbeat(GuestConnection c, MemberState m, GuestMessage.Heartbeat heartbeat) {
         if (!m.id().equals(heartbeat.deviceId())) {
-            violation(c, ErrorCode.UNAUTHORIZED, "Heartbeat for another device");
+            violation(c, ErrorCode.UNAUTHORIZED, "Heartbeat for another device", null);
             return;
         }
         c.touch(time.nanoTime());
@@ -141,21 +159,23 @@ final class Inbox {
     }
 
     private void onApplicationMessage(GuestConnection c, MemberState m, ApplicationMessage message) {
-        MessageHandler handler = handlers.get(message.type());
+        Handler handler = handlers.get(message.type());
         if (handler == null) {
-            violation(c, ErrorCode.INVALID_MESSAGE, "Unknown message type: " + message.type());
+            violation(c, ErrorCode.INVALID_MESSAGE, "Unknown message type: " + message.type(), message.id());
             return;
         }
         c.clearStrikes();
-        try {
-            handler.onMessage(session, m.member(), message);
-        } catch (RuntimeException e) {
-            log.warn("Handler for {} in session {} failed", message.type(), session.id(), e);
+        session.active();
+        if (!hosting.mayUse(m, message.type())) {
+            requests.refuse(m, message.id(), ErrorCode.UNAUTHORIZED,
+                    "Your role may not send " + message.type());
+            return;
         }
+        requests.run(m, message.type(), message.id(), () -> handler.handle(m, message));
     }
 
-    private void violation(GuestConnection c, ErrorCode code, String message) {
-        if (c.violation(code, message)) {
+    private void violation(GuestConnection c, ErrorCode code, String message, String replyTo) {
+        if (c.violation(HostMessage.Error.replyingTo(replyTo, code, message))) {
             closeForViolations(c);
         }
     }
@@ -167,5 +187,10 @@ final class Inbox {
             session.remove(m, LeaveReason.CONNECTION_LOST);
         }
         c.close(CloseCode.INVALID_JOIN);
+    }
+
+    /** A payload that does not bind to the handler's class: answered {@code INVALID_MESSAGE}. */
+    static RequestRejectedException invalidPayload(String type, String detail) {
+        return new RequestRejectedException(ErrorCode.INVALID_MESSAGE, "Invalid " + type + " payload: " + detail);
     }
 }

@@ -47,6 +47,10 @@ final class Listeners {
         tell("memberUpdated", l -> l.memberUpdated(session, member));
     }
 
+    void hostChanged(Member host, Member previousHost) {
+        tell("hostChanged", l -> l.hostChanged(session, host, previousHost));
+    }
+
     void joinRequested(JoinRequest request) {
         tell("joinRequested", l -> l.joinRequested(session, request));
     }

@@ -14,7 +14,8 @@ import java.util.List;
 import java.util.concurrent.Future;
 
 /**
- * The session's one periodic task (never a timer per member): removes members silent for the
+ * The session's one periodic task (never a timer per member): ends the session after its idle
+ * timeout, or a server-hosted one left empty for its empty timeout; removes members silent for the
  * heartbeat timeout and members whose reconnect grace is over, closes silent join requests, sends
  * every connection a keep-alive probe, and the latency {@code PING}s.
  *
@@ -23,6 +24,9 @@ import java.util.concurrent.Future;
  * session's executor.
  */
 final class Liveness {
+
+    /** The {@code SESSION_CLOSED} reason when the idle timeout ends a session. */
+    static final String EXPIRED = "Session expired";
 
     private final DefaultSession session;
     private final SessionConfig config;
@@ -35,6 +39,10 @@ final class Liveness {
     private final long tickNanos;
     private Future<?> tick;
     private boolean stopped;
+    /** The last application message or join, {@code TimeSource.nanoTime()}. */
+    private long lastActivityNanos;
+    /** Since when the session has no members; meaningful while it has none. */
+    private long emptySinceNanos;
 
     Liveness(DefaultSession session, SerialExecutor executor, Broadcaster broadcaster, Roster roster,
             Admission admission, Latency latency) {
@@ -47,6 +55,18 @@ final class Liveness {
         this.admission = admission;
         this.latency = latency;
         this.tickNanos = tickNanos(config);
+        this.lastActivityNanos = time.nanoTime();
+        this.emptySinceNanos = lastActivityNanos;
+    }
+
+    /** An application message arrived, or a member joined. */
+    void active() {
+        lastActivityNanos = time.nanoTime();
+    }
+
+    /** The last member left. */
+    void emptied() {
+        emptySinceNanos = time.nanoTime();
     }
 
     static long tickNanos(SessionConfig config) {
@@ -77,6 +97,14 @@ final class Liveness {
             return;
         }
         long now = time.nanoTime();
+        if (!config.idleTimeout().isZero() && now - lastActivityNanos >= config.idleTimeout().toNanos()) {
+            session.end(EXPIRED);
+            return;
+        }
+        if (config.isServerHosted() && roster.size() == 0 && now - emptySinceNanos >= config.emptyTimeout().toNanos()) {
+            session.end(EXPIRED);
+            return;
+        }
         long timeout = config.heartbeatTimeout().toNanos();
         List<MemberState> silent = new ArrayList<>();
         List<MemberState> graceOver = new ArrayList<>();

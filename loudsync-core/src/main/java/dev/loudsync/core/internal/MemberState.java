@@ -27,6 +27,8 @@ final class MemberState {
     private String resumeToken;
     /** Whether the current connection gets {@code MEMBERS_CHANGED} instead of single messages. */
     private boolean batching;
+    /** Whether the current connection keeps the shared state ({@code STATE}, {@code STATE_PATCH}). */
+    private boolean keepsState;
     /** Whether this newcomer's WELCOME and MEMBER_LIST wait for the batch window's flush. */
     private boolean awaitsWelcome;
     /** Messages sent to this member before its WELCOME, in order; null for none. */
@@ -66,11 +68,17 @@ final class MemberState {
         return connection != null;
     }
 
-    /** A new connection carries the membership, with a fresh resume token. */
-    void connect(GuestConnection c, String token, boolean batchingGuest) {
+    /** A new connection carries the membership, with a fresh resume token and its capabilities. */
+    void connect(GuestConnection c, String token, boolean batchingGuest, boolean stateGuest) {
         this.connection = c;
         this.resumeToken = token;
         this.batching = batchingGuest;
+        this.keepsState = stateGuest;
+    }
+
+    /** Connected, and its welcome went out: it gets what happens from now on. */
+    boolean isWelcomed() {
+        return connection != null && !awaitsWelcome;
     }
 
     /** {@code c} no longer carries the membership (if it still did). */
@@ -86,6 +94,10 @@ final class MemberState {
 
     boolean isBatching() {
         return batching;
+    }
+
+    boolean keepsState() {
+        return keepsState;
     }
 
     // ---- reconnect grace

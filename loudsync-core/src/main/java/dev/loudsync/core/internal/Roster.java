@@ -10,34 +10,52 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A session's members: the host device and the guests, in list order, and the immutable snapshot
- * everyone else reads.
+ * A session's members in list order, and the immutable snapshot everyone else reads.
  *
- * <p>Invariants: {@link #guests()} is sorted by {@link MemberState#LIST_ORDER} and holds each member
- * of {@code byId} once; {@link #snapshot()} is the host followed by the guests' {@link Member}s, as
- * of the last change. Confined to the session's executor, but {@link #snapshot()}, which any
- * thread may read.
+ * <p>A LAN-hosted session has a host device: a member without a connection, always first. A
+ * server-hosted session has none: its host is a guest, first because of its role.
+ *
+ * <p>Invariants: {@link #guests()} is sorted by {@link MemberState#LIST_ORDER} and holds each guest
+ * of {@code byId} once; at most one member has the host role; {@link #snapshot()} is the host
+ * device (if any) followed by the guests' {@link Member}s, as of the last change. Confined to the
+ * session's executor, but {@link #snapshot()}, which any thread may read.
  */
 final class Roster {
 
-    private final MemberState host;
+    /** The host device of a LAN-hosted session; null in a server-hosted one. */
+    private final MemberState hostDevice;
     private final Map<String, MemberState> byId = new HashMap<>();
     /** Kept sorted; a join nearly always lands at the end. */
     private final ArrayList<MemberState> guests = new ArrayList<>();
     private volatile List<Member> snapshot;
 
+    /** @param hostDevice the host device, or null for a server-hosted session */
     Roster(Member hostDevice) {
-        this.host = new MemberState(hostDevice);
-        this.snapshot = List.of(hostDevice);
+        this.hostDevice = hostDevice == null ? null : new MemberState(hostDevice);
+        this.snapshot = hostDevice == null ? List.of() : List.of(hostDevice);
     }
 
+    /** The host device, or null in a server-hosted session. */
+    MemberState hostDevice() {
+        return hostDevice;
+    }
+
+    /** The member with the host role: the host device, else the first guest if it has the role; or null. */
     MemberState host() {
-        return host;
+        if (hostDevice != null) {
+            return hostDevice;
+        }
+        return !guests.isEmpty() && guests.get(0).member().isHost() ? guests.get(0) : null;
     }
 
     /** The guest with this id, or null. */
     MemberState guest(String deviceId) {
         return byId.get(deviceId);
+    }
+
+    /** Whether {@code deviceId} is a member: a guest or the host device. */
+    boolean isMember(String deviceId) {
+        return byId.containsKey(deviceId) || (hostDevice != null && hostDevice.id().equals(deviceId));
     }
 
     /** Whether {@code m} is (still) a member. */
@@ -50,9 +68,9 @@ final class Roster {
         return Collections.unmodifiableList(guests);
     }
 
-    /** Members, the host included. */
+    /** Members, the host device included. */
     int size() {
-        return guests.size() + 1;
+        return guests.size() + (hostDevice != null ? 1 : 0);
     }
 
     List<Member> snapshot() {
@@ -61,17 +79,24 @@ final class Roster {
 
     void add(MemberState m) {
         byId.put(m.id(), m);
-        int at = Collections.binarySearch(guests, m, MemberState.LIST_ORDER);
-        guests.add(at < 0 ? -at - 1 : at, m);
+        insert(m);
         changed();
     }
 
     void remove(MemberState m) {
         byId.remove(m.id());
-        int at = Collections.binarySearch(guests, m, MemberState.LIST_ORDER);
-        if (at >= 0) {
-            guests.remove(at);
-        }
+        take(m);
+        changed();
+    }
+
+    /**
+     * Gives {@code m} a new state whose role may move it in the list (a host change): it takes its
+     * new place, and the others keep their order.
+     */
+    void replace(MemberState m, Member newState) {
+        take(m);
+        m.update(newState);
+        insert(m);
         changed();
     }
 
@@ -86,10 +111,13 @@ final class Roster {
 
     /** A member's {@link Member} changed (its place did not): publishes a new snapshot. */
     void changed() {
-        Member[] list = new Member[guests.size() + 1];
-        list[0] = host.member();
+        int offset = hostDevice != null ? 1 : 0;
+        Member[] list = new Member[guests.size() + offset];
+        if (hostDevice != null) {
+            list[0] = hostDevice.member();
+        }
         for (int i = 0; i < guests.size(); i++) {
-            list[i + 1] = guests.get(i).member();
+            list[i + offset] = guests.get(i).member();
         }
         snapshot = Collections.unmodifiableList(Arrays.asList(list));
     }
@@ -101,10 +129,24 @@ final class Roster {
     List<Connection> connections(MemberState except, boolean nonBatchingOnly) {
         List<Connection> to = new ArrayList<>(guests.size());
         for (MemberState m : guests) {
-            if (m != except && m.isConnected() && !m.awaitsWelcome() && !(nonBatchingOnly && m.isBatching())) {
+            if (m != except && m.isWelcomed() && !(nonBatchingOnly && m.isBatching())) {
                 to.add(m.connection().connection());
             }
         }
         return to;
+    }
+
+    private void insert(MemberState m) {
+        int at = Collections.binarySearch(guests, m, MemberState.LIST_ORDER);
+        guests.add(at < 0 ? -at - 1 : at, m);
+    }
+
+    private void take(MemberState m) {
+        int at = Collections.binarySearch(guests, m, MemberState.LIST_ORDER);
+        if (at >= 0 && guests.get(at) == m) {
+            guests.remove(at);
+        } else {
+            guests.remove(m); // its sort key changed under us: find it the slow way
+        }
     }
 }

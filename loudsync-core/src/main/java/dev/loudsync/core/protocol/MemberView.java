@@ -10,8 +10,9 @@ import java.util.Map;
 /**
  * A guest's view of a session's members, built from what the host sends: the last
  * {@code MEMBER_LIST} plus the deltas since ({@code MEMBER_JOINED}, {@code MEMBER_LEFT},
- * {@code MEMBER_UPDATED}, {@code MEMBERS_CHANGED}). Whenever the session is quiet it equals the
- * host's list, in {@link ProtocolRules#MEMBER_ORDER}.
+ * {@code MEMBER_UPDATED}, {@code MEMBERS_CHANGED}, and 1.1's {@code HOST_CHANGED}, which makes the
+ * new host the host and the previous one, if still there, a client). Whenever the session is quiet
+ * it equals the host's list, in {@link ProtocolRules#MEMBER_ORDER}.
  *
  * <p>A delta that makes no sense against the view (a join of a present member, a leave or update
  * of an absent one) is applied as far as it can be and reported to {@link Changes#inconsistent}:
@@ -38,6 +39,10 @@ public final class MemberView {
 
         /** {@code member} is the new state of a member. */
         default void updated(Member member) {
+        }
+
+        /** {@code host} has the host role now (1.1), after {@code previousHostId}. */
+        default void hostChanged(Member host, String previousHostId) {
         }
 
         /** A delta did not fit the view, described by {@code what}. */
@@ -105,6 +110,22 @@ public final class MemberView {
             for (Member m : batch.updated()) {
                 update(m, changes);
             }
+        } else if (message instanceof HostMessage.HostChanged) {
+            HostMessage.HostChanged h = (HostMessage.HostChanged) message;
+            Member previous = byId.get(h.previousHostId());
+            if (previous != null && previous.isHost()) {
+                byId.put(previous.id(), previous.withRole(Member.Role.CLIENT));
+            }
+            Member host = byId.get(h.hostId());
+            if (host == null) {
+                changes.inconsistent("host changed to " + h.hostId() + ", not a member");
+                return false;
+            }
+            host = host.withRole(Member.Role.HOST);
+            byId.put(host.id(), host);
+            publish();
+            changes.hostChanged(host, h.previousHostId());
+            return true;
         } else {
             return false;
         }

@@ -16,6 +16,17 @@ public interface Broadcaster {
     /** Sends {@code message} to each of {@code recipients}. */
     void broadcast(HostMessage message, List<? extends Connection> recipients);
 
+    /**
+     * Sends {@code message} to each of {@code recipients} whose connection can take it at once, and
+     * drops it for the others (a volatile broadcast: never queued, never counted against a slow
+     * connection). By default {@link Connection#trySend} on each.
+     */
+    default void broadcastDroppable(HostMessage message, List<? extends Connection> recipients) {
+        for (Connection c : recipients) {
+            c.trySend(message);
+        }
+    }
+
     /** A broadcaster that sends to each connection on its own. */
     Broadcaster PER_CONNECTION = (message, recipients) -> {
         for (Connection c : recipients) {

@@ -1,5 +1,6 @@
 package dev.loudsync.core.transport;
 
+import dev.loudsync.core.UpgradeRequest;
 import dev.loudsync.core.protocol.CloseCode;
 import dev.loudsync.core.protocol.HostMessage;
 
@@ -29,6 +30,23 @@ public interface Connection {
      */
     void sendKeepAlive();
 
+    /**
+     * Sends one message if the connection can take it at once, without queueing it behind unsent
+     * data and without counting it against a slow connection; drops it otherwise. By default the
+     * same as {@link #send}, for transports that never queue.
+     *
+     * @return whether the message was sent
+     */
+    default boolean trySend(HostMessage message) {
+        send(message);
+        return true;
+    }
+
     /** The peer's address for logs and per-address limits, for example {@code 192.168.1.7:51234}. */
     String remoteAddress();
+
+    /** The request that opened the connection, as far as the transport knows it. */
+    default UpgradeRequest upgradeRequest() {
+        return UpgradeRequest.unknown(remoteAddress());
+    }
 }

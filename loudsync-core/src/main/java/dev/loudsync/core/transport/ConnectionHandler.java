@@ -21,9 +21,16 @@ public interface ConnectionHandler {
      * also closes the connection.
      *
      * @param type   the frame's {@code type} if it could be read, else null
+     * @param id     1.1: the frame's request {@code id} if it could be read, else null; the error
+     *               names it in {@code replyTo}
      * @param detail what was wrong, safe to show to the guest (no exception class names)
      */
-    void onInvalidMessage(String type, String detail);
+    void onInvalidMessage(String type, String id, String detail);
+
+    /** {@link #onInvalidMessage(String, String, String)} for a frame whose request id is unknown. */
+    default void onInvalidMessage(String type, String detail) {
+        onInvalidMessage(type, null, detail);
+    }
 
     /**
      * Something showed the connection is alive without being a message, such as a WebSocket pong

@@ -12,6 +12,7 @@ import dev.loudsync.core.protocol.GuestMessage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /** A registry on manual time with in-memory connections: everything runs on the test's thread. */
@@ -49,6 +50,17 @@ public final class Harness {
         return open(UnaryOperator.identity());
     }
 
+    /** Opens a server-hosted session (no host device), id "ABC123", configured further by {@code customize}. */
+    public Session openServerHosted(UnaryOperator<SessionConfig.Builder> customize) {
+        return registry.open(customize.apply(SessionConfig.builder().sessionId("ABC123").serverHosted()).build());
+    }
+
+    /** Connects and joins {@code session} as {@code deviceId} announcing {@code capabilities}; messages are left unread. */
+    public TestConnection join(Session session, String deviceId, String... capabilities) {
+        return join(GuestMessage.Join.of(session.id(), deviceId, "Guest " + deviceId)
+                .withCapabilities(Set.of(capabilities)));
+    }
+
     /** A new connection from a new address, not joined. */
     public TestConnection connect() {
         TestConnection c = new TestConnection("10.0.0." + (++addresses) + ":5000");
@@ -56,10 +68,6 @@ public final class Harness {
         return c;
     }
 
-    /** Connects and joins {@code session} as {@code deviceId}; messages are left unread. */
-    public TestConnection join(Session session, String deviceId) {
-        return join(GuestMessage.Join.of(session.id(), deviceId, "Guest " + deviceId));
-    }
 
     public TestConnection join(GuestMessage.Join join) {
         TestConnection c = connect();
@@ -93,6 +101,11 @@ public final class Harness {
         public void memberUpdated(Session session, Member member) {
             lines.add("updated " + member.id() + " " + member.status()
                     + member.latencyMillis().stream().mapToObj(l -> " " + l + "ms").findFirst().orElse(""));
+        }
+
+        @Override
+        public void hostChanged(Session session, Member host, Member previousHost) {
+            lines.add("host " + host.id() + " after " + previousHost.id());
         }
 
         @Override

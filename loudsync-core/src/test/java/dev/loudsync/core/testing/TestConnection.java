@@ -3,9 +3,11 @@ package dev.loudsync.core.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.loudsync.core.UpgradeRequest;
 import dev.loudsync.core.protocol.CloseCode;
 import dev.loudsync.core.protocol.GuestMessage;
 import dev.loudsync.core.protocol.HostMessage;
+import dev.loudsync.core.protocol.StateView;
 import dev.loudsync.core.transport.Connection;
 import dev.loudsync.core.transport.ConnectionHandler;
 import java.util.ArrayDeque;
@@ -26,8 +28,11 @@ public final class TestConnection {
     private CloseCode closedWith;
     private int keepAlives;
     private boolean reportedClosed;
-    /** When set, the guest's view follows every message it receives. */
+    /** The guest's view of the members follows every message it receives. */
     public final GuestView view = new GuestView();
+    /** The guest's copy of the shared state follows every message it receives; a gap fails. */
+    public final StateView state = new StateView();
+    private UpgradeRequest upgradeRequest;
 
     public TestConnection(String remoteAddress) {
         this.remoteAddress = remoteAddress;
@@ -51,6 +56,7 @@ public final class TestConnection {
             inbox.add(message);
             all.add(message);
             view.apply(message);
+            state.apply(message, STRICT_STATE);
         }
 
         @Override
@@ -73,7 +79,25 @@ public final class TestConnection {
         public String remoteAddress() {
             return remoteAddress;
         }
+
+        @Override
+        public UpgradeRequest upgradeRequest() {
+            return upgradeRequest != null ? upgradeRequest : UpgradeRequest.unknown(remoteAddress);
+        }
     };
+
+    private static final StateView.Listener STRICT_STATE = new StateView.Listener() {
+        @Override
+        public void inconsistent(String what) {
+            fail("inconsistent state: " + what);
+        }
+    };
+
+    /** What the connection's upgrade request showed, for authenticators; set before joining. */
+    public TestConnection withUpgradeRequest(UpgradeRequest request) {
+        this.upgradeRequest = request;
+        return this;
+    }
 
     // ---- the guest's side
 
@@ -86,6 +110,12 @@ public final class TestConnection {
     /** The guest sends a frame the codec could not decode. */
     public TestConnection sendInvalid(String type, String detail) {
         handler.onInvalidMessage(type, detail);
+        return this;
+    }
+
+    /** The guest sends a frame with request id {@code id} that the codec could not decode. */
+    public TestConnection sendInvalid(String type, String id, String detail) {
+        handler.onInvalidMessage(type, id, detail);
         return this;
     }
 
