@@ -10,10 +10,12 @@ import dev.loudsync.core.testing.SessionInvariants;
 import dev.loudsync.core.testing.TestConnection;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * Jazzer fuzz target for the session state machine: the fuzzer picks the session's configuration,
@@ -26,8 +28,14 @@ import java.util.Set;
  * so a seed is its list of choices, reversed. Choices: max members, grace, batch window, approval,
  * latency probes; then per step: operation, then the operation's arguments.
  *
+ * <p>{@link #operations} keeps to version 1; {@link #extensions} also picks LAN- or server-hosted
+ * (its first choice) and mixes in the 1.1 operations: control messages, role changes, host
+ * transfers, state patches, requests with ids and state-keeping guests, whose answers (exactly one
+ * per id) and state copies are checked too.
+ *
  * <p>Regression mode (plain {@code ./mvnw verify}): the empty input and the files in
- * {@code src/test/resources/dev/loudsync/core/SessionFuzzTargetInputs/operations/}. To fuzz for 60 s:
+ * {@code src/test/resources/dev/loudsync/core/SessionFuzzTargetInputs/operations/} and
+ * {@code .../extensions/}. To fuzz for 60 s each:
  *
  * <pre>JAZZER_FUZZ=1 ./mvnw -B -ntp -pl loudsync-core test -Dtest=SessionFuzzTarget -Dsurefire.failIfNoSpecifiedTests=false</pre>
  */
@@ -38,7 +46,15 @@ class SessionFuzzTarget {
 
     @FuzzTest(maxDuration = "60s")
     void operations(FuzzedDataProvider data) {
-        Run run = new Run(data);
+        run(new Run(data, false));
+    }
+
+    @FuzzTest(maxDuration = "60s")
+    void extensions(FuzzedDataProvider data) {
+        run(new Run(data, true));
+    }
+
+    private static void run(Run run) {
         try {
             run.run();
         } catch (AssertionError e) {
@@ -56,19 +72,33 @@ class SessionFuzzTarget {
         final Map<TestConnection, String> deviceOf = new HashMap<>();
         final List<String> tokens = new ArrayList<>();
         final List<String> log = new ArrayList<>();
+        final boolean extensions;
+        final Map<TestConnection, List<String>> sentIds = new HashMap<>();
+        int nextId;
 
-        Run(FuzzedDataProvider data) {
+        Run(FuzzedDataProvider data, boolean extensions) {
             this.data = data;
+            this.extensions = extensions;
+            boolean serverHosted = extensions && data.consumeBoolean();
             int max = data.consumeInt(2, 8);
             Duration grace = data.consumeBoolean() ? Duration.ofSeconds(10) : Duration.ZERO;
             window = data.consumeBoolean() ? Duration.ofMillis(20) : Duration.ZERO;
             approval = data.consumeInt(0, 3) == 0;
             boolean probes = data.consumeBoolean();
-            session = h.open(b -> b.maxMembers(max).reconnectGrace(grace).batchWindow(window)
-                    .requireApproval(approval).latencyProbes(probes));
+            UnaryOperator<SessionConfig.Builder> config = b -> b.maxMembers(max).reconnectGrace(grace)
+                    .batchWindow(window).requireApproval(approval).latencyProbes(probes);
+            session = serverHosted ? h.openServerHosted(config) : h.open(config);
             session.handle("CHAT", (s, sender, m) -> s.broadcast("CHAT", Map.of("from", sender.id())));
-            log.add("max=" + max + " grace=" + grace + " window=" + window + " approval=" + approval
-                    + " probes=" + probes);
+            session.respond("ASK", (s, sender, m) -> {
+                s.send(sender.id(), "ANSWER", Map.of());
+                if (m.payload().containsKey("no")) {
+                    throw new RequestRejectedException("NO", "no");
+                }
+                return m.payload();
+            });
+            session.restrict("ASK", Member.Role.HOST, Member.Role.COHOST);
+            log.add("serverHosted=" + serverHosted + " max=" + max + " grace=" + grace + " window=" + window
+                    + " approval=" + approval + " probes=" + probes);
         }
 
         void run() {
@@ -96,7 +126,7 @@ class SessionFuzzTarget {
         }
 
         void step() {
-            int op = data.consumeInt(0, 17);
+            int op = data.consumeInt(0, extensions ? 24 : 17);
             if (op == 0 || connections.isEmpty()) {
                 String device = device();
                 log.add("t=" + h.time.currentTimeMillis() + " connect+JOIN " + device);
@@ -164,10 +194,89 @@ class SessionFuzzTarget {
                         session.close();
                     }
                     break;
-                default:
+                case 17:
                     h.advance(Duration.ofMillis(data.consumeInt(0, 255) * 100L));
                     break;
+                case 18:
+                    sent(c, control(c));
+                    break;
+                case 19:
+                    session.setRole(guest(), data.consumeBoolean() ? Member.Role.COHOST : Member.Role.CLIENT);
+                    break;
+                case 20:
+                    if (session.config().isServerHosted()) {
+                        session.transferHost(guest());
+                    }
+                    break;
+                case 21:
+                    session.patchState(data.consumeBoolean() ? Map.of(guest(), data.consumeInt(0, 3))
+                            : Collections.singletonMap(guest(), null));
+                    break;
+                case 22: {
+                    String id = id();
+                    c.send(new ApplicationMessage(data.consumeBoolean() ? "ASK" : "CHAT",
+                            data.consumeBoolean() ? Map.of("no", true) : Map.of(), id));
+                    sent(c, id);
+                    break;
+                }
+                case 23: {
+                    String id = id();
+                    c.sendInvalid(null, id, "Malformed JSON");
+                    sent(c, id);
+                    break;
+                }
+                default: {
+                    String id = id();
+                    c.send(new ApplicationMessage("UNKNOWN", Map.of(), id));
+                    sent(c, id);
+                    break;
+                }
             }
+        }
+
+        String id() {
+            return data.consumeBoolean() ? null : "r" + nextId++;
+        }
+
+        void sent(TestConnection c, String id) {
+            if (id != null) {
+                sentIds.computeIfAbsent(c, k -> new ArrayList<>()).add(id);
+            }
+        }
+
+        /** Sends a control message on {@code c}; returns its id. */
+        String control(TestConnection c) {
+            String id = id();
+            String target = guest();
+            switch (data.consumeInt(0, 6)) {
+                case 0:
+                    c.send(new GuestMessage.Kick(target, data.consumeBoolean() ? null : "x".repeat(201),
+                            data.consumeBoolean(), id));
+                    break;
+                case 1:
+                    c.send(new GuestMessage.SetRole(target, data.consumeBoolean() ? "cohost" : "host", id));
+                    break;
+                case 2:
+                    c.send(new GuestMessage.Approve(target, id));
+                    break;
+                case 3:
+                    c.send(new GuestMessage.Deny(target, id));
+                    break;
+                case 4:
+                    c.send(new GuestMessage.TransferHost(target, id));
+                    break;
+                case 5:
+                    if (data.consumeInt(0, 7) == 0) {
+                        c.send(new GuestMessage.EndSession(null, id));
+                        break;
+                    }
+                    c.send(new GuestMessage.SetRole(target, "client", id));
+                    break;
+                default:
+                    c.send(new GuestMessage.Kick("", null, false, id));
+                    break;
+            }
+            return id;
         }
 
         /** A guest device id: the host API refuses the host's own id (IllegalArgumentException, by contract). */
@@ -210,7 +319,10 @@ class SessionFuzzTarget {
                     break;
             }
             if (data.consumeBoolean()) {
-                join = join.withCapabilities(Set.of("membersChanged"));
+                join = join.withCapabilities(extensions && data.consumeBoolean()
+                        ? Set.of("membersChanged", "state") : Set.of("membersChanged"));
+            } else if (extensions && data.consumeBoolean()) {
+                join = join.withCapabilities(Set.of("state"));
             }
             int t = data.consumeInt(0, 3);
             if (t == 1 && !tokens.isEmpty()) {
@@ -222,6 +334,7 @@ class SessionFuzzTarget {
         }
 
         void check() {
+            SessionInvariants.checkAnswered(sentIds);
             SessionInvariants.check(session, connections, deviceOf::get, w -> {
                 if (!tokens.contains(w.resumeToken())) {
                     tokens.add(w.resumeToken());

@@ -33,9 +33,11 @@ public final class SessionInvariants {
     }
 
     /**
-     * Checks capacity, host first, list order, unique ids, one open connection per connected member,
-     * and every member's view equal to the host's list; after a close, that no member connection is
-     * open. Drains every connection's unread messages, handing each WELCOME to {@code welcomes}.
+     * Checks capacity, exactly one host and first, list order, unique ids, one open connection per
+     * connected guest, every member's view (members, roles, host) equal to the session's, and every
+     * state-keeping guest's state and version equal to the session's; after a close, that no member
+     * connection is open. Drains every connection's unread messages, handing each WELCOME to
+     * {@code welcomes}.
      */
     public static void check(Session session, List<TestConnection> connections,
             Function<TestConnection, String> deviceOf, Consumer<HostMessage.Welcome> welcomes) {
@@ -47,8 +49,11 @@ public final class SessionInvariants {
         }
         List<Member> members = session.members();
         assertThat(members.size()).as("members").isLessThanOrEqualTo(session.config().maxMembers());
-        assertThat(members.get(0).isHost()).as("host first").isTrue();
-        assertThat(members.stream().filter(Member::isHost)).as("one host").hasSize(1);
+        if (!members.isEmpty()) {
+            assertThat(members.get(0).isHost()).as("host first").isTrue();
+            assertThat(members.stream().filter(Member::isHost)).as("one host").hasSize(1);
+            assertThat(session.host()).as("host()").contains(members.get(0));
+        }
         assertThat(members.stream().map(Member::id).distinct()).as("unique ids").hasSize(members.size());
         for (int i = 2; i < members.size(); i++) {
             Member a = members.get(i - 1);
@@ -62,6 +67,10 @@ public final class SessionInvariants {
                 String id = deviceOf.apply(c);
                 openMemberConnections.merge(id, 1, Integer::sum);
                 assertThat(c.view.members()).as("view of %s", id).isEqualTo(members);
+                if (c.state.hasState()) {
+                    assertThat(c.state.version()).as("state version of %s", id).isEqualTo(session.stateVersion());
+                    assertThat(c.state.state()).as("state of %s", id).isEqualTo(session.state());
+                }
             }
             for (HostMessage m : c.drain()) {
                 if (m instanceof HostMessage.Welcome) {
@@ -70,7 +79,7 @@ public final class SessionInvariants {
             }
         }
         for (Member m : members) {
-            if (!m.isHost()) {
+            if (!m.id().equals(session.config().hostId())) {
                 int expected = m.status() == MemberStatus.CONNECTED ? 1 : 0;
                 assertThat(openMemberConnections.getOrDefault(m.id(), 0)).as("connections of %s", m.id())
                         .isEqualTo(expected);
@@ -78,5 +87,22 @@ public final class SessionInvariants {
         }
         assertThat(openMemberConnections.keySet()).as("connections that think they are members")
                 .allMatch(id -> members.stream().anyMatch(m -> m.id().equals(id)));
+    }
+
+    /**
+     * Checks that every request id sent on a connection that is still open was answered exactly
+     * once, with an ACK or an ERROR naming it.
+     */
+    public static void checkAnswered(Map<TestConnection, List<String>> sentIds) {
+        sentIds.forEach((c, ids) -> {
+            for (String id : ids) {
+                int answers = c.answersTo(id);
+                if (c.isOpen()) {
+                    assertThat(answers).as("answers to %s", id).isEqualTo(1);
+                } else {
+                    assertThat(answers).as("answers to %s", id).isLessThanOrEqualTo(1);
+                }
+            }
+        });
     }
 }

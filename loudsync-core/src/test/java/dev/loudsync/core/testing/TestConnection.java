@@ -13,7 +13,9 @@ import dev.loudsync.core.transport.ConnectionHandler;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * An in-memory connection: records what the core sends, and lets a test speak for the guest.
@@ -33,6 +35,10 @@ public final class TestConnection {
     /** The guest's copy of the shared state follows every message it receives; a gap fails. */
     public final StateView state = new StateView();
     private UpgradeRequest upgradeRequest;
+    /** Whether the guest was written for version 1: its view knows nothing of HOST_CHANGED. */
+    private boolean version1;
+    /** ACKs and ERRORs received, by the request id they answer. */
+    private final Map<String, Integer> answers = new HashMap<>();
 
     public TestConnection(String remoteAddress) {
         this.remoteAddress = remoteAddress;
@@ -55,7 +61,14 @@ public final class TestConnection {
             }
             inbox.add(message);
             all.add(message);
-            view.apply(message);
+            String replyTo = message instanceof HostMessage.Ack ? ((HostMessage.Ack) message).replyTo()
+                    : message instanceof HostMessage.Error ? ((HostMessage.Error) message).replyTo() : null;
+            if (replyTo != null) {
+                answers.merge(replyTo, 1, Integer::sum);
+            }
+            if (!(version1 && message instanceof HostMessage.HostChanged)) {
+                view.apply(message);
+            }
             state.apply(message, STRICT_STATE);
         }
 
@@ -92,6 +105,15 @@ public final class TestConnection {
             fail("inconsistent state: " + what);
         }
     };
+
+    /**
+     * Makes the guest's view one of a client written for version 1, which ignores
+     * {@code HOST_CHANGED} and follows role changes through {@code MEMBER_UPDATED} alone.
+     */
+    public TestConnection asVersion1() {
+        this.version1 = true;
+        return this;
+    }
 
     /** What the connection's upgrade request showed, for authenticators; set before joining. */
     public TestConnection withUpgradeRequest(UpgradeRequest request) {
@@ -139,6 +161,11 @@ public final class TestConnection {
 
     public CloseCode closeCode() {
         return closedWith;
+    }
+
+    /** How many ACKs and ERRORs named request {@code id} so far. */
+    public int answersTo(String id) {
+        return answers.getOrDefault(id, 0);
     }
 
     public int keepAlives() {

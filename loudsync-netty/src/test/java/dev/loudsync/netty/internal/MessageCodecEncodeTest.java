@@ -97,7 +97,7 @@ class MessageCodecEncodeTest {
         for (Member.Role role : Member.Role.values()) {
             Member m = new Member("i", "n", role, status, 7, OptionalInt.empty());
             JsonNode member = JSON.readTree(encode(new HostMessage.MemberUpdated(m))).get("payload").get("member");
-            assertThat(member.get("role").asText()).isEqualTo(role == Member.Role.HOST ? "host" : "client");
+            assertThat(member.get("role").asText()).isEqualTo(role.wireName());
             assertThat(member.get("isHost").isBoolean()).isTrue();
             assertThat(member.get("isHost").booleanValue()).isEqualTo(role == Member.Role.HOST);
             assertThat(member.get("connectionStatus").asText()).isEqualTo(status.wireName());
@@ -108,6 +108,7 @@ class MessageCodecEncodeTest {
             assertThat(names).containsExactly("id", "name", "role", "isHost", "connectionStatus", "joinedAt", "latency");
         }
         assertThat(MemberStatus.RECONNECTING.wireName()).isEqualTo("reconnecting");
+        assertThat(Member.Role.values()).extracting(Member.Role::wireName).containsExactly("host", "cohost", "client");
     }
 
     @ParameterizedTest
