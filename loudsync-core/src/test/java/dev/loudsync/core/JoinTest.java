@@ -67,7 +67,7 @@ class JoinTest {
         assertThat(w.hostId()).isEqualTo("host-1");
         assertThat(w.hostName()).isEqualTo("Host");
         assertThat(w.yourDeviceId()).isEqualTo("a");
-        assertThat(w.protocolVersion()).isEqualTo(1);
+        assertThat(w.protocolVersion()).isEqualTo("1");
         assertThat(w.serverTime()).isEqualTo(h.time.currentTimeMillis());
         assertThat(w.heartbeatIntervalMs()).isEqualTo(4000);
         assertThat(w.heartbeatTimeoutMs()).isEqualTo(12000);

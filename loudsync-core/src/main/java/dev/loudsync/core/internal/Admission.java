@@ -7,7 +7,6 @@ import dev.loudsync.core.MemberStatus;
 import dev.loudsync.core.SerialExecutor;
 import dev.loudsync.core.SessionConfig;
 import dev.loudsync.core.TimeSource;
-import dev.loudsync.core.protocol.Capability;
 import dev.loudsync.core.protocol.CloseCode;
 import dev.loudsync.core.protocol.ErrorCode;
 import dev.loudsync.core.protocol.GuestMessage;
@@ -259,8 +258,7 @@ final class Admission {
     }
 
     private void attach(MemberState m, GuestConnection c, GuestMessage.Join join) {
-        m.connect(c, newToken(), join.capabilities().contains(Capability.MEMBERS_CHANGED),
-                join.capabilities().contains(Capability.STATE));
+        m.connect(c, newToken(), join);
         c.becomeMember(m, time.nanoTime());
     }
 

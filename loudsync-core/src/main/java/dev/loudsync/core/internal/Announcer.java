@@ -7,7 +7,6 @@ import dev.loudsync.core.SerialExecutor;
 import dev.loudsync.core.SessionConfig;
 import dev.loudsync.core.TimeSource;
 import dev.loudsync.core.protocol.HostMessage;
-import dev.loudsync.core.protocol.ProtocolRules;
 import dev.loudsync.core.transport.Broadcaster;
 import dev.loudsync.core.transport.Connection;
 import java.time.Duration;
@@ -175,7 +174,7 @@ final class Announcer {
     private void sendWelcome(MemberState m) {
         Member host = roster.host().member(); // the newcomer itself, as the first of a server-hosted session
         m.connection().send(new HostMessage.Welcome(config.sessionId(), config.name(), host.id(), host.name(),
-                m.id(), ProtocolRules.MAJOR_VERSION, time.currentTimeMillis(), config.heartbeatInterval().toMillis(),
+                m.id(), m.protocolVersion(), time.currentTimeMillis(), config.heartbeatInterval().toMillis(),
                 config.heartbeatTimeout().toMillis(), config.maxMembers(), m.resumeToken()));
     }
 

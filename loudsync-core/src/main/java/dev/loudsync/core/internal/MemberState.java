@@ -1,6 +1,8 @@
 package dev.loudsync.core.internal;
 
 import dev.loudsync.core.Member;
+import dev.loudsync.core.protocol.Capability;
+import dev.loudsync.core.protocol.GuestMessage;
 import dev.loudsync.core.protocol.HostMessage;
 import dev.loudsync.core.protocol.ProtocolRules;
 import java.util.ArrayList;
@@ -29,6 +31,8 @@ final class MemberState {
     private boolean batching;
     /** Whether the current connection keeps the shared state ({@code STATE}, {@code STATE_PATCH}). */
     private boolean keepsState;
+    /** The protocol version the current connection is spoken to in (its {@code WELCOME}'s). */
+    private String protocolVersion;
     /** Whether this newcomer's WELCOME and MEMBER_LIST wait for the batch window's flush. */
     private boolean awaitsWelcome;
     /** Messages sent to this member before its WELCOME, in order; null for none. */
@@ -68,12 +72,17 @@ final class MemberState {
         return connection != null;
     }
 
-    /** A new connection carries the membership, with a fresh resume token and its capabilities. */
-    void connect(GuestConnection c, String token, boolean batchingGuest, boolean stateGuest) {
+    /** A new connection carries the membership, with a fresh resume token and what its JOIN announced. */
+    void connect(GuestConnection c, String token, GuestMessage.Join join) {
         this.connection = c;
         this.resumeToken = token;
-        this.batching = batchingGuest;
-        this.keepsState = stateGuest;
+        this.batching = join.capabilities().contains(Capability.MEMBERS_CHANGED);
+        this.keepsState = join.capabilities().contains(Capability.STATE);
+        this.protocolVersion = ProtocolRules.welcomeVersion(join.version());
+    }
+
+    String protocolVersion() {
+        return protocolVersion;
     }
 
     /** Connected, and its welcome went out: it gets what happens from now on. */

@@ -24,7 +24,10 @@ public sealed interface HostMessage
     /**
      * {@code WELCOME}: the join was accepted. Fields after {@code yourDeviceId} are extensions.
      *
-     * @param protocolVersion     the major protocol version, 1
+     * @param protocolVersion     the protocol version the guest is spoken to in: {@code "1"} for a
+     *                            guest written for version 1 (on the wire the number {@code 1}, as
+     *                            it always was), {@code "1.1"} for a guest whose {@code JOIN} named
+     *                            a version 1.1 or later (on the wire the string {@code "1.1"})
      * @param serverTime          the host's clock when the join was accepted
      * @param heartbeatIntervalMs how often the guest should send {@code HEARTBEAT}
      * @param heartbeatTimeoutMs  silence after which the member is removed
@@ -32,7 +35,7 @@ public sealed interface HostMessage
      * @param resumeToken         secret token to resume this membership after a lost connection
      */
     record Welcome(String sessionId, String sessionName, String hostId, String hostName,
-            String yourDeviceId, int protocolVersion, long serverTime, long heartbeatIntervalMs,
+            String yourDeviceId, String protocolVersion, long serverTime, long heartbeatIntervalMs,
             long heartbeatTimeoutMs, int maxMembers, String resumeToken) implements HostMessage {
         @Override
         public String type() {

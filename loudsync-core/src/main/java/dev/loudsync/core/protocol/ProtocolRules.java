@@ -16,6 +16,9 @@ public final class ProtocolRules {
     /** The protocol's major version: a {@code JOIN} whose {@code version} has another is refused. */
     public static final int MAJOR_VERSION = 1;
 
+    /** The version this implementation speaks, the highest a {@code WELCOME} announces. */
+    public static final String VERSION = "1.1";
+
     /** The {@code version} a LoudSync client sends in its {@code JOIN}. */
     public static final String CLIENT_VERSION = "1.0.0";
 
@@ -83,6 +86,27 @@ public final class ProtocolRules {
             return false;
         }
         return Integer.parseInt(version.substring(0, end)) == MAJOR_VERSION;
+    }
+
+    /**
+     * The {@code protocolVersion} a {@code WELCOME} announces to a guest that joined with
+     * {@code joinVersion}: {@value #VERSION} if that names version 1.1 or later ({@code "1.1"},
+     * {@code "1.2.0"}), else {@code "1"}, so that a guest written for version 1 sees the
+     * {@code WELCOME} it always saw. A supported version is assumed.
+     */
+    public static String welcomeVersion(String joinVersion) {
+        if (joinVersion == null) {
+            return "1";
+        }
+        int dot = joinVersion.indexOf('.');
+        int end = dot + 1;
+        while (dot > 0 && end < joinVersion.length() && joinVersion.charAt(end) >= '0' && joinVersion.charAt(end) <= '9') {
+            end++;
+        }
+        if (dot < 0 || end == dot + 1 || end - dot > 10) {
+            return "1";
+        }
+        return Integer.parseInt(joinVersion.substring(dot + 1, end)) >= 1 ? VERSION : "1";
     }
 
     /**

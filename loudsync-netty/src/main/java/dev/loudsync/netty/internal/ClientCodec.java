@@ -69,7 +69,7 @@ public final class ClientCodec {
             case MessageTypes.WELCOME:
                 return new HostMessage.Welcome(p.path("sessionId").asText(), p.path("sessionName").asText(),
                         p.path("hostId").asText(), p.path("hostName").asText(), p.path("yourDeviceId").asText(),
-                        p.path("protocolVersion").asInt(1), p.path("serverTime").asLong(0),
+                        p.path("protocolVersion").asText("1"), p.path("serverTime").asLong(0),
                         p.path("heartbeatIntervalMs").asLong(5000), p.path("heartbeatTimeoutMs").asLong(15000),
                         p.path("maxMembers").asInt(0), p.path("resumeToken").isTextual()
                                 ? p.path("resumeToken").asText() : null);

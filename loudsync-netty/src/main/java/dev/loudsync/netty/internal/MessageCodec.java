@@ -934,7 +934,11 @@ public final class MessageCodec {
             g.writeStringField("hostId", w.hostId());
             g.writeStringField("hostName", w.hostName());
             g.writeStringField("yourDeviceId", w.yourDeviceId());
-            g.writeNumberField("protocolVersion", w.protocolVersion());
+            if ("1".equals(w.protocolVersion())) {
+                g.writeNumberField("protocolVersion", 1); // what version-1 guests always saw
+            } else {
+                g.writeStringField("protocolVersion", w.protocolVersion());
+            }
             g.writeNumberField("serverTime", w.serverTime());
             g.writeNumberField("heartbeatIntervalMs", w.heartbeatIntervalMs());
             g.writeNumberField("heartbeatTimeoutMs", w.heartbeatTimeoutMs());

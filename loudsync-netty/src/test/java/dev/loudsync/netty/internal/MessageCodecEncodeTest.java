@@ -56,12 +56,15 @@ class MessageCodecEncodeTest {
 
     @Test
     void welcome() {
-        HostMessage.Welcome w = new HostMessage.Welcome("A1B2C3", "Living room", "host-1", "Host", "device-456", 1,
+        HostMessage.Welcome w = new HostMessage.Welcome("A1B2C3", "Living room", "host-1", "Host", "device-456", "1",
                 1738454400000L, 5000, 15000, 8, "tok-xyz");
         assertThat(encode(w)).isEqualTo(envelope("WELCOME", "{\"sessionId\":\"A1B2C3\",\"sessionName\":\"Living room\","
                 + "\"hostId\":\"host-1\",\"hostName\":\"Host\",\"yourDeviceId\":\"device-456\",\"protocolVersion\":1,"
                 + "\"serverTime\":1738454400000,\"heartbeatIntervalMs\":5000,\"heartbeatTimeoutMs\":15000,"
                 + "\"maxMembers\":8,\"resumeToken\":\"tok-xyz\"}"));
+        HostMessage.Welcome w11 = new HostMessage.Welcome("A1B2C3", "Living room", "host-1", "Host", "device-456",
+                "1.1", 1738454400000L, 5000, 15000, 8, "tok-xyz");
+        assertThat(encode(w11)).contains("\"protocolVersion\":\"1.1\",");
     }
 
     @Test
