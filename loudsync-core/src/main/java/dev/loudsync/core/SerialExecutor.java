@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Implementations must run tasks one at a time, in submission order, with each task seeing the
  * effects of the ones before it; {@link #execute} must not run a task inside another task (it
  * queues it instead). A Netty event loop, a single-thread {@link ScheduledExecutorService}, and
- * {@link ManualTime#executor()} all qualify. Tasks given to {@link #schedule} run on this same
+ * the test kit's {@code ManualTime.executor()} all qualify. Tasks given to {@link #schedule} run on this same
  * executor.
  */
 public interface SerialExecutor extends Executor {

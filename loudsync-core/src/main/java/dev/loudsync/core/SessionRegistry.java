@@ -24,7 +24,9 @@ import java.util.function.Supplier;
  * names, and closes it with 4001 if no {@code JOIN} comes within the {@link Builder#joinTimeout join
  * timeout}. Sessions are found by id compared case-insensitively, ignoring {@code -} and spaces.
  *
- * <p>Without a network, for tests:
+ * <p>Without a network, for tests, with the test kit ({@code loudsync-testing}: {@code ManualTime}
+ * drives time by hand and runs every task on the test's thread; {@code InMemoryTransport} connects
+ * guests without sockets):
  *
  * <pre>{@code
  * ManualTime time = new ManualTime();
@@ -33,9 +35,8 @@ import java.util.function.Supplier;
  *         .executors(time::executor)
  *         .build();
  * Session party = registry.open(SessionConfig.builder().host("host-1", "Laptop").build());
- * ConnectionHandler guest = registry.accept(myInMemoryConnection);
- * guest.onMessage(GuestMessage.Join.of(party.id(), "phone-1", "Phone"));
- * time.advance(Duration.ofSeconds(20)); // the silent phone is timed out
+ * InMemoryGuest phone = new InMemoryTransport(registry).join(party, "phone-1");
+ * time.advance(Duration.ofSeconds(20)); // the silent phone is timed out: phone.closeCode() is 4000
  * }</pre>
  *
  * <p>Thread-safe. Holds no threads of its own: all work runs on the executors it is given.

@@ -2,7 +2,7 @@ package dev.loudsync.core;
 
 /**
  * Where LoudSync reads time. Core code never calls {@code System.currentTimeMillis()} or
- * {@code System.nanoTime()} itself, so tests can drive time with {@link ManualTime}.
+ * {@code System.nanoTime()} itself, so tests can drive time by hand (the test kit's {@code ManualTime}, in {@code loudsync-testing}).
  */
 public interface TimeSource {
 

@@ -15,12 +15,16 @@ import java.util.Map;
  * {@code MEMBER_LIST}); at a flush it gets the coalesced changes after that number. Guests that
  * were there before the window share one message, encoded once; a guest that joined inside the
  * window gets only the later part.
+ *
+ * <p>Internal: public only so that {@code loudsync-benchmarks} can measure it; not API, and may
+ * change in any release.
  */
-final class MembershipBatcher {
+public final class MembershipBatcher {
 
     /** One change: exactly one of {@code member} (joined, updated) or {@code reason} (left). */
-    record Change(long seq, Kind kind, String id, Member member, LeaveReason reason) {
-        static Change joined(Member m) {
+    public record Change(long seq, Kind kind, String id, Member member, LeaveReason reason) {
+        /** {@code m} joined. */
+        public static Change joined(Member m) {
             return new Change(0, Kind.JOINED, m.id(), m, null);
         }
 
@@ -37,28 +41,30 @@ final class MembershipBatcher {
         }
     }
 
-    enum Kind { JOINED, LEFT, UPDATED }
+    /** What a change is. */
+    public enum Kind { JOINED, LEFT, UPDATED }
 
     private final List<Change> window = new ArrayList<>();
     private long seq;
 
     /** Adds a change to the window and returns its sequence number. */
-    long record(Change change) {
+    public long record(Change change) {
         window.add(change.numbered(++seq));
         return seq;
     }
 
     /** The sequence number of the newest change. */
-    long seq() {
+    public long seq() {
         return seq;
     }
 
-    boolean hasChanges() {
+    /** Whether the window holds a change. */
+    public boolean hasChanges() {
         return !window.isEmpty();
     }
 
     /** Whether the window has a change newer than {@code baseline}. */
-    boolean hasChangesAfter(long baseline) {
+    public boolean hasChangesAfter(long baseline) {
         return !window.isEmpty() && seq > baseline;
     }
 
@@ -66,12 +72,12 @@ final class MembershipBatcher {
      * The baseline to group a guest under: guests whose view predates the window all get the whole
      * window, so they share one key.
      */
-    long effectiveBaseline(long baseline) {
+    public long effectiveBaseline(long baseline) {
         return window.isEmpty() ? baseline : Math.max(baseline, window.get(0).seq() - 1);
     }
 
     /** The coalesced changes after {@code baseline}, as one message. */
-    HostMessage.MembersChanged changesAfter(long baseline) {
+    public HostMessage.MembersChanged changesAfter(long baseline) {
         int from = 0;
         while (from < window.size() && window.get(from).seq() <= baseline) {
             from++;
@@ -79,7 +85,8 @@ final class MembershipBatcher {
         return coalesce(window.subList(from, window.size()));
     }
 
-    void clear() {
+    /** Empties the window; the sequence goes on. */
+    public void clear() {
         window.clear();
     }
 

@@ -1,0 +1,384 @@
+package dev.loudsync.tests.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.loudsync.core.Member;
+import dev.loudsync.core.SerialExecutor;
+import dev.loudsync.core.Session;
+import dev.loudsync.core.protocol.ApplicationMessage;
+import dev.loudsync.core.protocol.CloseCode;
+import dev.loudsync.core.protocol.ErrorCode;
+import dev.loudsync.core.protocol.GuestMessage;
+import dev.loudsync.core.protocol.HostMessage;
+import dev.loudsync.testing.InMemoryGuest;
+import java.time.Duration;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** PROTOCOL.md, "Liveness" and "Latency and clocks". */
+class LivenessTest {
+
+    private final Harness h = new Harness();
+    private final Harness.Events events = new Harness.Events();
+
+    private Session open() {
+        Session s = h.open(b -> b.latencyProbes(false));
+        s.addListener(events);
+        return s;
+    }
+
+    @Test
+    void silentMember_isRemovedAfterTheTimeout_noLaterThanOneCheckInterval() {
+        Session s = open();
+        InMemoryGuest silent = h.join(s, "silent");
+        InMemoryGuest other = h.join(s, "other");
+        other.drain();
+
+        // The check runs every 5 s; "silent" last spoke at t=0. At 14.999 s it is not overdue yet.
+        h.advance(Duration.ofMillis(14_999));
+        for (int i = 0; i < 4; i++) {
+            other.send(new GuestMessage.Heartbeat("other", null));
+            h.advance(Duration.ofMillis(1_250));
+        }
+        // t = 19.999 s: overdue since 15 s, and a check ran at 15 s.
+        assertThat(silent.closeCode()).isEqualTo(CloseCode.HEARTBEAT_TIMEOUT);
+        assertThat(CloseCode.HEARTBEAT_TIMEOUT.code()).isEqualTo(4000);
+        HostMessage.MemberLeft left = other.next(HostMessage.MemberLeft.class);
+        assertThat(left.deviceId()).isEqualTo("silent");
+        assertThat(left.reason().wireText()).isEqualTo("Heartbeat timeout");
+        assertThat(s.members()).extracting(Member::id).containsExactly("host-1", "other");
+        assertThat(other.isOpen()).isTrue();
+        assertThat(events.lines).contains("left silent TIMED_OUT");
+    }
+
+    @Test
+    void silentMember_isStillThereJustBeforeItsTimeout() {
+        Session s = open();
+        h.advance(Duration.ofSeconds(2)); // member joins between checks
+        InMemoryGuest m = h.join(s, "m");
+        h.advance(Duration.ofMillis(14_999));
+        assertThat(m.isOpen()).isTrue();
+        assertThat(s.members()).hasSize(2);
+        h.advance(Duration.ofSeconds(5)); // one check interval later at the latest
+        assertThat(m.closeCode()).isEqualTo(CloseCode.HEARTBEAT_TIMEOUT);
+    }
+
+    @Test
+    void finerCheckInterval_removesSooner() {
+        Session s = h.open(b -> b.heartbeatCheckInterval(Duration.ofMillis(100)));
+        InMemoryGuest m = h.join(s, "m");
+        h.advance(Duration.ofMillis(14_950));
+        assertThat(m.isOpen()).isTrue();
+        h.advance(Duration.ofMillis(100));
+        assertThat(m.closeCode()).isEqualTo(CloseCode.HEARTBEAT_TIMEOUT);
+    }
+
+    @Test
+    void anyMessage_countsAsASignOfLife() {
+        Session s = open();
+        s.handle("CHAT", (session, sender, message) -> { });
+        InMemoryGuest pinger = h.join(s, "pinger");
+        InMemoryGuest chatter = h.join(s, "chatter");
+        InMemoryGuest ponger = h.join(s, "ponger");
+        for (int i = 0; i < 12; i++) {
+            h.advance(Duration.ofSeconds(10));
+            pinger.send(new GuestMessage.Ping(null));
+            chatter.send(new ApplicationMessage("CHAT", Map.of("text", "hi")));
+            ponger.send(new GuestMessage.Pong(null));
+        }
+        assertThat(s.members()).hasSize(4);
+        assertThat(pinger.isOpen() && chatter.isOpen() && ponger.isOpen()).isTrue();
+    }
+
+    @Test
+    void transportPong_countsAsASignOfLife_soABackgroundedPhoneStays() {
+        Session s = open();
+        InMemoryGuest phone = h.join(s, "phone");
+        for (int i = 0; i < 20; i++) {
+            h.advance(Duration.ofSeconds(5));
+            phone.handler().onSignOfLife(); // the WebSocket stack answered the ping frame
+        }
+        assertThat(phone.isOpen()).isTrue();
+        assertThat(s.members()).hasSize(2);
+    }
+
+    @Test
+    void keepAliveProbes_goToEveryMember_atLeastEveryThirdOfTheTimeout() {
+        // check interval longer than a third of the timeout: probes still every 5 s
+        Session s = h.open(b -> b.heartbeatCheckInterval(Duration.ofSeconds(20)));
+        InMemoryGuest a = h.join(s, "a");
+        InMemoryGuest b = h.join(s, "b");
+        h.advance(Duration.ofSeconds(5));
+        assertThat(a.keepAlives()).isEqualTo(1);
+        assertThat(b.keepAlives()).isEqualTo(1);
+        a.handler().onSignOfLife();
+        b.handler().onSignOfLife();
+        h.advance(Duration.ofSeconds(10));
+        assertThat(a.keepAlives()).isEqualTo(3);
+    }
+
+    @Test
+    void heartbeatForAnotherDevice_isUnauthorized_andRefreshesNobody() {
+        Session s = open();
+        InMemoryGuest liar = h.join(s, "liar");
+        InMemoryGuest victim = h.join(s, "victim");
+        liar.drain();
+        for (int i = 0; i < 3; i++) {
+            h.advance(Duration.ofSeconds(4));
+            liar.send(new GuestMessage.Heartbeat("victim", null));
+            HostMessage.Error e = liar.nextError();
+            assertThat(e.code()).isEqualTo(ErrorCode.UNAUTHORIZED);
+        }
+        h.advance(Duration.ofSeconds(4));
+        // 16 s with only "heartbeats" from the wrong connection: both were timed out at 15 s
+        assertThat(victim.closeCode()).isEqualTo(CloseCode.HEARTBEAT_TIMEOUT);
+        assertThat(liar.closeCode()).isEqualTo(CloseCode.HEARTBEAT_TIMEOUT);
+    }
+
+    @Test
+    void ownHeartbeat_keepsTheMember() {
+        Session s = open();
+        InMemoryGuest m = h.join(s, "m");
+        for (int i = 0; i < 20; i++) {
+            h.advance(Duration.ofSeconds(5));
+            m.send(new GuestMessage.Heartbeat("m", null));
+        }
+        assertThat(m.isOpen()).isTrue();
+    }
+
+    @Test
+    void ownPlainHeartbeat_isTakenWithoutATaskForTheSession_whileOthersStillGoThroughIt() {
+        AtomicInteger tasks = new AtomicInteger();
+        Harness counted = Harness.wrappingExecutors(e -> new SerialExecutor() {
+            @Override
+            public void execute(Runnable task) {
+                tasks.incrementAndGet();
+                e.execute(task);
+            }
+
+            @Override
+            public Future<?> schedule(Runnable task, Duration delay) {
+                return e.schedule(task, delay);
+            }
+        });
+        Session s = counted.open(b -> b.latencyProbes(false));
+        InMemoryGuest m = counted.join(s, "m");
+        m.drain();
+
+        int before = tasks.get();
+        for (int i = 0; i < 20; i++) {
+            counted.advance(Duration.ofSeconds(5));
+            m.send(new GuestMessage.Heartbeat("m", null));
+        }
+        assertThat(tasks.get()).isEqualTo(before);
+        assertThat(m.isOpen()).isTrue();
+
+        // a latency report the session still uses, and another device's id, are the session's
+        m.send(new GuestMessage.Heartbeat("m", 45L));
+        assertThat(member(s, "m").latencyMillis()).hasValue(45);
+        m.drain();
+        m.send(new GuestMessage.Heartbeat("other", null));
+        assertThat(m.nextError().code()).isEqualTo(ErrorCode.UNAUTHORIZED);
+        assertThat(tasks.get()).isEqualTo(before + 2);
+    }
+
+    @Test
+    void guestPing_isAnsweredWithPong_echoingItsTimestamp_withServerTime() {
+        Session s = open();
+        InMemoryGuest m = h.join(s, "m");
+        m.drain();
+        h.advanceMillis(1234);
+        m.send(new GuestMessage.Ping(42L));
+        HostMessage.Pong pong = m.next(HostMessage.Pong.class);
+        assertThat(pong.pingTimestamp()).isEqualTo(42L);
+        assertThat(pong.serverTime()).isEqualTo(h.time.currentTimeMillis());
+    }
+
+    @Test
+    void heartbeatLatency_setsTheMembersLatency_andIsAnnouncedToEveryone() {
+        Session s = open();
+        InMemoryGuest m = h.join(s, "m");
+        InMemoryGuest other = h.join(s, "other");
+        m.drain();
+        other.drain();
+        m.send(new GuestMessage.Heartbeat("m", 45L));
+        assertThat(member(s, "m").latencyMillis()).hasValue(45);
+        assertThat(other.next(HostMessage.MemberUpdated.class).member().latencyMillis()).hasValue(45);
+        assertThat(m.next(HostMessage.MemberUpdated.class).member().latencyMillis()).hasValue(45);
+        assertThat(other.members()).isEqualTo(s.members());
+        assertThat(m.members()).isEqualTo(s.members());
+    }
+
+    @Test
+    void heartbeatLatency_outside0To60000_isIgnored() {
+        Session s = open();
+        InMemoryGuest m = h.join(s, "m");
+        m.send(new GuestMessage.Heartbeat("m", -1L));
+        m.send(new GuestMessage.Heartbeat("m", 60_001L));
+        assertThat(member(s, "m").latencyMillis()).isEmpty();
+        m.send(new GuestMessage.Heartbeat("m", 60_000L));
+        assertThat(member(s, "m").latencyMillis()).hasValue(60_000);
+        m.send(new GuestMessage.Heartbeat("m", 0L));
+        assertThat(member(s, "m").latencyMillis()).hasValue(0);
+    }
+
+    @Test
+    void smallLatencyJitter_isNotAnnounced() {
+        Session s = open();
+        InMemoryGuest m = h.join(s, "m");
+        InMemoryGuest other = h.join(s, "other");
+        m.send(new GuestMessage.Heartbeat("m", 40L));
+        other.drain();
+        m.send(new GuestMessage.Heartbeat("m", 45L));
+        m.send(new GuestMessage.Heartbeat("m", 36L));
+        other.assertNothingUnread();
+        assertThat(member(s, "m").latencyMillis()).hasValue(40);
+        m.send(new GuestMessage.Heartbeat("m", 90L));
+        assertThat(other.next(HostMessage.MemberUpdated.class).member().latencyMillis()).hasValue(90);
+    }
+
+    @Test
+    void hostPing_measuresLatencyFromTheGuestsPong_andTakesPrecedenceOverHeartbeatLatency() {
+        Session s = h.open(); // latency probes on by default
+        InMemoryGuest m = h.join(s, "m");
+        m.drain();
+        h.advance(Duration.ofSeconds(5));
+        m.next(HostMessage.Ping.class);
+        long pingTime = h.time.currentTimeMillis(); // the transport stamps PING with this clock
+        h.advanceMillis(30);
+        m.send(new GuestMessage.Pong(pingTime));
+        assertThat(member(s, "m").latencyMillis()).hasValue(30);
+        m.send(new GuestMessage.Heartbeat("m", 500L));
+        assertThat(member(s, "m").latencyMillis()).hasValue(30);
+    }
+
+    @Test
+    void guestThatNeverAnswersHostPings_isNotPenalized() {
+        Session s = h.open();
+        InMemoryGuest m = h.join(s, "m");
+        for (int i = 0; i < 10; i++) {
+            h.advance(Duration.ofSeconds(5));
+            m.send(new GuestMessage.Heartbeat("m", null));
+        }
+        assertThat(m.isOpen()).isTrue();
+        assertThat(m.received()).filteredOn(x -> x instanceof HostMessage.Ping).hasSize(10);
+        assertThat(m.received()).filteredOn(x -> x instanceof HostMessage.Error).isEmpty();
+    }
+
+    @Test
+    void absurdPongTimestamps_areIgnored() {
+        Session s = h.open();
+        InMemoryGuest m = h.join(s, "m");
+        m.send(new GuestMessage.Pong(h.time.currentTimeMillis() + 10_000)); // from the future
+        m.send(new GuestMessage.Pong(0L)); // from 1970
+        assertThat(member(s, "m").latencyMillis()).isEqualTo(OptionalInt.empty());
+    }
+
+    @Test
+    void firstLatenciesOfALargeSession_goOutWithinTheLatencyBudget_spreadOverTicks_andViewsStayEqual() {
+        Session s = h.open(b -> b.latencyProbes(false).maxMembers(301));
+        java.util.List<InMemoryGuest> guests = new java.util.ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            guests.add(h.join(s, "g" + i));
+        }
+        InMemoryGuest watcher = guests.get(0);
+        guests.forEach(InMemoryGuest::drain);
+        // 1,000 frames/s over a 5 s tick = 5,000 frames; an update costs 301 (one per member): 16 fit,
+        // and the 184 frames left over carry into the next tick.
+        int perTick = 5_000 / 301;
+        for (int i = 0; i < 300; i++) {
+            guests.get(i).send(new GuestMessage.Heartbeat("g" + i, 45L));
+        }
+        assertThat(watcher.drain()).filteredOn(m -> m instanceof HostMessage.MemberUpdated).hasSize(perTick);
+        assertThat(s.members()).filteredOn(m -> m.latencyMillis().isPresent()).hasSize(perTick);
+        assertThat(watcher.members()).isEqualTo(s.members());
+
+        long budget = 5_000 - perTick * 301L;
+        long published = perTick;
+        for (int tick = 1; published < 300; tick++) {
+            for (int i = 0; i < 300; i++) {
+                guests.get(i).send(new GuestMessage.Heartbeat("g" + i, null)); // alive, nothing new
+            }
+            h.advance(Duration.ofSeconds(5));
+            budget = Math.min(budget + 5_000, 5_000); // unspent budget is kept up to one tick's worth
+            long now = Math.min(300, published + budget / 301);
+            budget -= (now - published) * 301;
+            published = now;
+            assertThat(s.members().stream().filter(m -> m.latencyMillis().isPresent()).count())
+                    .as("after tick %d", tick).isEqualTo(published);
+            for (InMemoryGuest g : guests) {
+                g.drain();
+                assertThat(g.members()).isEqualTo(s.members());
+            }
+        }
+        assertThat(s.members()).allSatisfy(m -> assertThat(m.latencyMillis())
+                .isEqualTo(m.isHost() ? OptionalInt.empty() : OptionalInt.of(45)));
+    }
+
+    @Test
+    void whenOneUpdateCostsMoreThanATicksBudget_latencyIsPublishedOnlyInTheTick_besideTheKeepAlives() {
+        // A 1 s check interval gives a budget of 1,000 frames per tick; an update to 1,201 members
+        // costs 1,201 frames.
+        Session s = h.open(b -> b.latencyProbes(false).maxMembers(1201)
+                .heartbeatCheckInterval(Duration.ofSeconds(1)));
+        java.util.List<InMemoryGuest> guests = new java.util.ArrayList<>();
+        for (int i = 0; i < 1200; i++) {
+            guests.add(h.join(GuestMessage.Join.of(s.id(), "g" + i, "G" + i)
+                    .withCapabilities(java.util.Set.of("membersChanged"))));
+        }
+        h.advance(Duration.ofMillis(100)); // the batch window
+        InMemoryGuest watcher = guests.get(0);
+        guests.forEach(InMemoryGuest::drain);
+        h.advance(Duration.ofMillis(900)); // the first tick: budget 1,000 + 1,000, kept up to 1,201
+        for (int i = 0; i < 1200; i++) {
+            guests.get(i).send(new GuestMessage.Heartbeat("g" + i, 45L));
+        }
+        assertThat(watcher.drain()).isEmpty();
+        assertThat(s.members()).noneMatch(m -> m.latencyMillis().isPresent());
+
+        // The tick: one update (a quiet batch window sends it at once) and the keep-alive.
+        int keepAlives = watcher.keepAlives();
+        h.advance(Duration.ofSeconds(1));
+        assertThat(watcher.keepAlives()).isEqualTo(keepAlives + 1);
+        assertThat(watcher.drain()).singleElement().isInstanceOfSatisfying(HostMessage.MembersChanged.class,
+                c -> assertThat(c.updated()).hasSize(1));
+        assertThat(s.members()).filteredOn(m -> m.latencyMillis().isPresent()).hasSize(1);
+        assertThat(watcher.members()).isEqualTo(s.members());
+    }
+
+    @Test
+    void pastAThousandMembers_eachTicksLatencyPingGoesToARotatingShare() {
+        Session s = h.open(b -> b.maxMembers(1501)); // latency probes on
+        java.util.List<InMemoryGuest> guests = new java.util.ArrayList<>();
+        for (int i = 0; i < 1500; i++) {
+            guests.add(h.join(GuestMessage.Join.of(s.id(), "g" + i, "G" + i)
+                    .withCapabilities(java.util.Set.of("membersChanged"))));
+        }
+        h.advance(Duration.ofMillis(100));
+        guests.forEach(InMemoryGuest::drain);
+        java.util.Set<InMemoryGuest> pinged = new java.util.HashSet<>();
+        for (int tick = 0; tick < 2; tick++) {
+            for (int i = 0; i < 1500; i++) {
+                guests.get(i).send(new GuestMessage.Heartbeat("g" + i, null));
+            }
+            h.advance(Duration.ofSeconds(5));
+            int thisTick = 0;
+            for (InMemoryGuest g : guests) {
+                if (g.drain().stream().anyMatch(m -> m instanceof HostMessage.Ping)) {
+                    thisTick++;
+                    assertThat(pinged.add(g)).as("pinged twice in two ticks").isTrue();
+                }
+            }
+            assertThat(thisTick).isEqualTo(750); // 1,500 members: two shares of 750
+        }
+        assertThat(pinged).hasSize(1500);
+        assertThat(guests).allSatisfy(g -> assertThat(g.keepAlives()).isEqualTo(2)); // keep-alives go to all
+    }
+
+    private static Member member(Session s, String id) {
+        return s.members().stream().filter(m -> m.id().equals(id)).findFirst().orElseThrow();
+    }
+}
