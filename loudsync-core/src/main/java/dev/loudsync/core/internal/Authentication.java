@@ -7,11 +7,9 @@ import dev.loudsync.core.SerialExecutor;
 import dev.loudsync.core.TimeSource;
 import dev.loudsync.core.protocol.GuestMessage;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,8 +22,7 @@ import org.slf4j.LoggerFactory;
  * {@code "Authentication timed out"}; a failing authenticator with {@code "Authentication
  * failed"}. Every attempt is decided exactly once: whatever comes after the first decision (a late
  * answer, a timeout after an answer, the connection's end) changes nothing. One timer serves all
- * attempts, since they share one timeout and so expire in the order they started. Confined to the
- * session's executor.
+ * attempts ({@link Deadlines}). Confined to the session's executor.
  */
 final class Authentication {
 
@@ -39,22 +36,17 @@ final class Authentication {
     private final String sessionId;
     private final JoinAuthenticator authenticator;
     private final SerialExecutor executor;
-    private final TimeSource time;
-    private final long timeoutNanos;
     private final Decided next;
-    private final ArrayDeque<Attempt> waiting = new ArrayDeque<>();
-    private Future<?> sweep;
+    private final Deadlines<Attempt> waiting;
 
     private static final class Attempt {
         final GuestConnection connection;
         final GuestMessage.Join join;
-        final long deadlineNanos;
         boolean decided;
 
-        Attempt(GuestConnection connection, GuestMessage.Join join, long deadlineNanos) {
+        Attempt(GuestConnection connection, GuestMessage.Join join) {
             this.connection = connection;
             this.join = join;
-            this.deadlineNanos = deadlineNanos;
         }
     }
 
@@ -63,15 +55,14 @@ final class Authentication {
         this.sessionId = sessionId;
         this.authenticator = authenticator;
         this.executor = executor;
-        this.time = time;
-        this.timeoutNanos = timeout.toNanos();
         this.next = next;
+        this.waiting = new Deadlines<>(executor, time, timeout, a -> a.decided,
+                a -> decide(a, AuthDecision.refuse("Authentication timed out")));
     }
 
     void start(GuestConnection c, GuestMessage.Join join) {
-        Attempt a = new Attempt(c, join, time.nanoTime() + timeoutNanos);
+        Attempt a = new Attempt(c, join);
         waiting.add(a);
-        scheduleSweep();
         CompletionStage<AuthDecision> stage;
         try {
             stage = authenticator.authenticate(new JoinAttempt(sessionId, join.deviceId(), join.deviceName(),
@@ -100,40 +91,17 @@ final class Authentication {
         }
     }
 
-    private void scheduleSweep() {
-        if (sweep == null && !waiting.isEmpty()) {
-            long delay = Math.max(0, waiting.peek().deadlineNanos - time.nanoTime());
-            sweep = executor.schedule(this::sweep, Duration.ofNanos(delay));
-        }
-    }
-
-    private void sweep() {
-        sweep = null;
-        long now = time.nanoTime();
-        while (!waiting.isEmpty() && (waiting.peek().decided || waiting.peek().deadlineNanos - now <= 0)) {
-            decide(waiting.poll(), AuthDecision.refuse("Authentication timed out"));
-        }
-        scheduleSweep();
-    }
-
     /**
      * The session closes: nothing is due any more.
      *
      * @return the connections still waiting for a decision, which the caller refuses
      */
     List<GuestConnection> stop() {
-        if (sweep != null) {
-            sweep.cancel(false);
-            sweep = null;
-        }
         List<GuestConnection> undecided = new ArrayList<>();
-        for (Attempt a : waiting) {
-            if (!a.decided) {
-                a.decided = true;
-                undecided.add(a.connection);
-            }
+        for (Attempt a : waiting.stop()) {
+            a.decided = true;
+            undecided.add(a.connection);
         }
-        waiting.clear();
         return undecided;
     }
 }

@@ -6,10 +6,8 @@ import dev.loudsync.core.TimeSource;
 import dev.loudsync.core.protocol.ErrorCode;
 import dev.loudsync.core.protocol.HostMessage;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Future;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * messages the handling sent to the sender reach it first. A handling that returns a
  * {@link CompletionStage} is answered when the stage completes, or with {@code SERVER_ERROR "Timed
  * out"} after {@link #TIMEOUT}, whichever comes first; one timer serves all of them, since they
- * all have the same timeout and so expire in the order they started.
+ * all have the same timeout ({@link Deadlines}).
  *
  * <p>Without an id, success is silent, a rejection is still answered (without {@code replyTo}),
  * and an unexpected failure is only logged. Confined to the session's executor.
@@ -36,30 +34,29 @@ final class Requests {
 
     private final String sessionId;
     private final SerialExecutor executor;
-    private final TimeSource time;
     private final Announcer announcer;
-    /** Handlings still running, in the order they started (which is their deadlines' order). */
-    private final ArrayDeque<Running> running = new ArrayDeque<>();
-    private Future<?> sweep;
+    /** Handlings with an id still running. */
+    private final Deadlines<Running> running;
 
     private static final class Running {
         final MemberState sender;
         final String id;
-        final long deadlineNanos;
         boolean answered;
 
-        Running(MemberState sender, String id, long deadlineNanos) {
+        Running(MemberState sender, String id) {
             this.sender = sender;
             this.id = id;
-            this.deadlineNanos = deadlineNanos;
         }
     }
 
     Requests(String sessionId, SerialExecutor executor, TimeSource time, Announcer announcer) {
         this.sessionId = sessionId;
         this.executor = executor;
-        this.time = time;
         this.announcer = announcer;
+        this.running = new Deadlines<>(executor, time, TIMEOUT, r -> r.answered, r -> {
+            r.answered = true;
+            answer(r.sender, r.id, new HostMessage.Error(ErrorCode.SERVER_ERROR, "Timed out"));
+        });
     }
 
     /**
@@ -81,10 +78,9 @@ final class Requests {
             answerLater(sender, id, success(id, result));
             return;
         }
-        Running r = new Running(sender, id, time.nanoTime() + TIMEOUT.toNanos());
+        Running r = new Running(sender, id);
         if (id != null) {
             running.add(r);
-            scheduleSweep();
         }
         ((CompletionStage<?>) result).whenComplete((value, error) -> executor.execute(() -> {
             if (!r.answered) {
@@ -145,32 +141,8 @@ final class Requests {
         }
     }
 
-    private void scheduleSweep() {
-        if (sweep == null && !running.isEmpty()) {
-            long delay = Math.max(0, running.peek().deadlineNanos - time.nanoTime());
-            sweep = executor.schedule(this::sweep, Duration.ofNanos(delay));
-        }
-    }
-
-    private void sweep() {
-        sweep = null;
-        long now = time.nanoTime();
-        while (!running.isEmpty() && (running.peek().answered || running.peek().deadlineNanos - now <= 0)) {
-            Running r = running.poll();
-            if (!r.answered) {
-                r.answered = true;
-                answer(r.sender, r.id, new HostMessage.Error(ErrorCode.SERVER_ERROR, "Timed out"));
-            }
-        }
-        scheduleSweep();
-    }
-
     /** The session closes: no answer is due any more. */
     void stop() {
-        if (sweep != null) {
-            sweep.cancel(false);
-            sweep = null;
-        }
-        running.clear();
+        running.stop();
     }
 }
