@@ -48,6 +48,8 @@ public final class SessionConfig {
     public static final Duration MAX_BATCH_WINDOW = Duration.ofMillis(50);
     /** Default {@link #emptyTimeout()}. */
     public static final Duration DEFAULT_EMPTY_TIMEOUT = Duration.ofSeconds(60);
+    /** Default {@link #takeoverProbe()}. */
+    public static final Duration DEFAULT_TAKEOVER_PROBE = Duration.ofSeconds(2);
     /** Default {@link #maxStateBytes()}: 256 KiB. */
     public static final int DEFAULT_MAX_STATE_BYTES = 256 * 1024;
 
@@ -68,6 +70,7 @@ public final class SessionConfig {
     private final Duration idleTimeout;
     private final JoinAuthenticator authenticator;
     private final int maxStateBytes;
+    private final Duration takeoverProbe;
 
     private SessionConfig(Builder b) {
         this.sessionId = b.sessionId != null ? b.sessionId : SessionCodes.generate();
@@ -77,9 +80,13 @@ public final class SessionConfig {
         this.maxMembers = b.maxMembers != null ? b.maxMembers : DEFAULT_MAX_MEMBERS;
         this.pin = b.pin;
         this.requireApproval = b.requireApproval != null && b.requireApproval;
-        this.heartbeatInterval = or(b.heartbeatInterval, DEFAULT_HEARTBEAT_INTERVAL);
         this.heartbeatTimeout = or(b.heartbeatTimeout, DEFAULT_HEARTBEAT_TIMEOUT);
-        this.heartbeatCheckInterval = or(b.heartbeatCheckInterval, DEFAULT_HEARTBEAT_CHECK_INTERVAL);
+        // Only a timeout given: the interval and the check follow it, a third of it each.
+        Duration third = b.heartbeatTimeout != null ? Duration.ofMillis(b.heartbeatTimeout.toMillis() / 3) : null;
+        this.heartbeatInterval = or(b.heartbeatInterval, third != null ? third : DEFAULT_HEARTBEAT_INTERVAL);
+        this.heartbeatCheckInterval = or(b.heartbeatCheckInterval,
+                third != null && third.compareTo(DEFAULT_HEARTBEAT_CHECK_INTERVAL) < 0 ? third
+                        : DEFAULT_HEARTBEAT_CHECK_INTERVAL);
         this.reconnectGrace = or(b.reconnectGrace, Duration.ZERO);
         this.batchWindow = or(b.batchWindow, DEFAULT_BATCH_WINDOW);
         this.latencyProbes = b.latencyProbes == null || b.latencyProbes;
@@ -87,6 +94,7 @@ public final class SessionConfig {
         this.idleTimeout = or(b.idleTimeout, Duration.ZERO);
         this.authenticator = b.authenticator;
         this.maxStateBytes = b.maxStateBytes != null ? b.maxStateBytes : DEFAULT_MAX_STATE_BYTES;
+        this.takeoverProbe = or(b.takeoverProbe, DEFAULT_TAKEOVER_PROBE);
     }
 
     private static Duration or(Duration value, Duration fallback) {
@@ -155,6 +163,19 @@ public final class SessionConfig {
         return maxStateBytes;
     }
 
+    /**
+     * How long a plain {@code JOIN} (no resume token) for a member whose connection has shown no
+     * sign of life for a heartbeat interval waits while the host probes that connection: if it
+     * answers, the join is refused {@code ALREADY_JOINED} as always; if not, the new connection
+     * takes the membership over as a resume would (the old one closed with 4506, nobody told of a
+     * leave or a join, {@code joinedAt} kept). A member waiting to resume (no connection) is taken
+     * over at once. Zero turns takeovers off. Default 2 s: a phone built to the original design
+     * retries its join 2 s after a Wi-Fi drop, three times.
+     */
+    public Duration takeoverProbe() {
+        return takeoverProbe;
+    }
+
     /** Capacity, host included. */
     public int maxMembers() {
         return maxMembers;
@@ -218,7 +239,7 @@ public final class SessionConfig {
                 + heartbeatCheckInterval + ", reconnectGrace=" + reconnectGrace + ", batchWindow="
                 + batchWindow + ", latencyProbes=" + latencyProbes + ", emptyTimeout=" + emptyTimeout
                 + ", idleTimeout=" + idleTimeout + ", authenticator=" + (authenticator != null ? "set" : "none")
-                + ", maxStateBytes=" + maxStateBytes + '}';
+                + ", maxStateBytes=" + maxStateBytes + ", takeoverProbe=" + takeoverProbe + '}';
     }
 
     /** Builds a {@link SessionConfig}. Not thread-safe. */
@@ -241,6 +262,7 @@ public final class SessionConfig {
         private Duration idleTimeout;
         private JoinAuthenticator authenticator;
         private Integer maxStateBytes;
+        private Duration takeoverProbe;
 
         private Builder() {
         }
@@ -327,6 +349,17 @@ public final class SessionConfig {
             return this;
         }
 
+        /**
+         * How long a plain {@code JOIN} for a member whose connection fell silent waits for that
+         * connection to answer a probe before taking it over (see {@link SessionConfig#takeoverProbe()}):
+         * 0 (off) to 1 minute; default 2 s.
+         */
+        public Builder takeoverProbe(Duration wait) {
+            Checks.once(takeoverProbe, "takeoverProbe");
+            this.takeoverProbe = Checks.inRange(wait, "takeoverProbe", Duration.ZERO, Duration.ofMinutes(1));
+            return this;
+        }
+
         /** Capacity, host included: 2 to 100,000; default 10. */
         public Builder maxMembers(int max) {
             Checks.once(maxMembers, "maxMembers");
@@ -353,7 +386,10 @@ public final class SessionConfig {
             return this;
         }
 
-        /** Heartbeat interval announced to guests, 100 ms to 1 hour; default 5 s. */
+        /**
+         * Heartbeat interval announced to guests, 100 ms to 1 hour; default 5 s, or a third of the
+         * {@link #heartbeatTimeout} when only that is set.
+         */
         public Builder heartbeatInterval(Duration interval) {
             Checks.once(heartbeatInterval, "heartbeatInterval");
             this.heartbeatInterval = Checks.inRange(interval, "heartbeatInterval", Duration.ofMillis(100),
@@ -361,7 +397,11 @@ public final class SessionConfig {
             return this;
         }
 
-        /** Silence after which a member is removed, 100 ms to 1 hour; default 15 s. */
+        /**
+         * Silence after which a member is removed, 100 ms to 1 hour; default 15 s. Set alone, it also
+         * sets the {@link #heartbeatInterval} and the {@link #heartbeatCheckInterval} (unless that is
+         * longer by default) to a third of it.
+         */
         public Builder heartbeatTimeout(Duration timeout) {
             Checks.once(heartbeatTimeout, "heartbeatTimeout");
             this.heartbeatTimeout = Checks.inRange(timeout, "heartbeatTimeout", Duration.ofMillis(100),
@@ -369,7 +409,10 @@ public final class SessionConfig {
             return this;
         }
 
-        /** How often silent members are looked for, 10 ms to 1 hour; default 5 s. */
+        /**
+         * How often silent members are looked for, 10 ms to 1 hour; default 5 s, or a third of the
+         * {@link #heartbeatTimeout} when only that is set and a third is shorter.
+         */
         public Builder heartbeatCheckInterval(Duration interval) {
             Checks.once(heartbeatCheckInterval, "heartbeatCheckInterval");
             this.heartbeatCheckInterval = Checks.inRange(interval, "heartbeatCheckInterval", Duration.ofMillis(10),

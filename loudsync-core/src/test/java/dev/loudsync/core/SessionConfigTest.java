@@ -78,4 +78,47 @@ class SessionConfigTest {
         assertThatThrownBy(() -> withHost().heartbeatInterval(Duration.ofSeconds(20)).build())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("heartbeatTimeout");
     }
+
+    @Test
+    void aHeartbeatTimeoutAlone_setsTheIntervalAndTheCheckToAThirdOfIt() {
+        SessionConfig c = withHost().heartbeatTimeout(Duration.ofSeconds(1)).build();
+        assertThat(c.heartbeatInterval()).isEqualTo(Duration.ofMillis(333));
+        assertThat(c.heartbeatCheckInterval()).isEqualTo(Duration.ofMillis(333));
+        SessionConfig slow = withHost().heartbeatTimeout(Duration.ofMinutes(1)).build();
+        assertThat(slow.heartbeatInterval()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(slow.heartbeatCheckInterval()).isEqualTo(Duration.ofSeconds(5));
+        SessionConfig both = withHost().heartbeatTimeout(Duration.ofSeconds(3)).heartbeatInterval(Duration.ofSeconds(2))
+                .build();
+        assertThat(both.heartbeatInterval()).isEqualTo(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void the1_1Settings_haveTheirDefaults_andAreKept() {
+        SessionConfig d = withHost().build();
+        assertThat(d.isServerHosted()).isFalse();
+        assertThat(d.emptyTimeout()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(d.idleTimeout()).isEqualTo(Duration.ZERO);
+        assertThat(d.authenticator()).isEmpty();
+        assertThat(d.maxStateBytes()).isEqualTo(256 * 1024);
+        assertThat(d.takeoverProbe()).isEqualTo(Duration.ofSeconds(2));
+        SessionConfig c = SessionConfig.builder().serverHosted().emptyTimeout(Duration.ofSeconds(5))
+                .idleTimeout(Duration.ofMinutes(30)).maxStateBytes(1024).takeoverProbe(Duration.ZERO).build();
+        assertThat(c.isServerHosted()).isTrue();
+        assertThat(c.hostId()).isNull();
+        assertThat(c.emptyTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.idleTimeout()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(c.maxStateBytes()).isEqualTo(1024);
+        assertThat(c.takeoverProbe()).isEqualTo(Duration.ZERO);
+    }
+
+    @Test
+    void aSessionHasAHostDeviceOrIsServerHosted_notBothNorNeither() {
+        assertThatThrownBy(() -> SessionConfig.builder().build()).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("serverHosted()");
+        assertThatThrownBy(() -> withHost().serverHosted()).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> SessionConfig.builder().serverHosted().host("h", "H"))
+                .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> withHost().idleTimeout(Duration.ofDays(8))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("idleTimeout");
+    }
 }

@@ -35,7 +35,9 @@ import java.util.Set;
  * it comes ({@code JOIN_REQUESTED}) and as it ends ({@code JOIN_REQUEST_ENDED}). Requests do not
  * count against {@code maxMembers}: capacity is checked again on approval. A resume rotates the
  * member's token (the new one is in the new {@code WELCOME}) and takes the new display name (the
- * authenticator's, if it gave one). The first member of a server-hosted session is admitted
+ * authenticator's, if it gave one). A plain join for a member whose connection fell silent probes
+ * that connection and takes the membership over if it stays silent (see
+ * {@link SessionConfig#takeoverProbe()}). The first member of a server-hosted session is admitted
  * without approval, since nobody could give it. Confined to the session's executor, but
  * {@link #requests()}, which any thread may read.
  */
@@ -52,7 +54,13 @@ final class Admission {
     private final Hosting hosting;
     /** Null when the session has no authenticator. */
     private final Authentication authentication;
+    /** Plain joins waiting for the probe of a silent member's connection; null when takeovers are off. */
+    private final Deadlines<Takeover> takeovers;
     private final LinkedHashMap<String, PendingJoin> waiting = new LinkedHashMap<>();
+
+    private record Takeover(GuestConnection connection, GuestMessage.Join join, AuthDecision decision,
+            MemberState member, long probedAtNanos) {
+    }
     private final Set<String> banned = new HashSet<>();
     private volatile List<JoinRequest> requests = List.of();
 
@@ -68,6 +76,8 @@ final class Admission {
         this.authentication = config.authenticator()
                 .map(a -> new Authentication(config.sessionId(), a, executor, time, joinTimeout, this::decided))
                 .orElse(null);
+        this.takeovers = config.takeoverProbe().isZero() ? null
+                : new Deadlines<>(executor, time, config.takeoverProbe(), t -> t.connection().isFinished(), this::probed);
     }
 
     /**
@@ -78,6 +88,11 @@ final class Admission {
         if (authentication != null) {
             for (GuestConnection c : authentication.stop()) {
                 refuse(c, ErrorCode.SESSION_NOT_FOUND, "Session not found");
+            }
+        }
+        if (takeovers != null) {
+            for (Takeover t : takeovers.stop()) {
+                refuse(t.connection(), ErrorCode.SESSION_NOT_FOUND, "Session not found");
             }
         }
     }
@@ -140,6 +155,11 @@ final class Admission {
             MemberState existing = roster.guest(join.deviceId());
             if (existing != null && secretEquals(existing.resumeToken(), join.resumeToken())) {
                 resume(c, existing, join, decision);
+            } else if (existing != null && takeovers != null && !existing.isConnected()) {
+                resume(c, existing, join, decision); // nothing to probe: its connection is gone
+            } else if (existing != null && takeovers != null && silentForAnInterval(existing)) {
+                existing.connection().connection().sendKeepAlive();
+                takeovers.add(new Takeover(c, join, decision, existing, time.nanoTime()));
             } else {
                 refuse(c, ErrorCode.ALREADY_JOINED, "Already joined");
             }
@@ -167,6 +187,29 @@ final class Admission {
             return;
         }
         admit(c, join, decision);
+    }
+
+    private boolean silentForAnInterval(MemberState m) {
+        return time.nanoTime() - m.connection().lastSeenNanos() >= config.heartbeatInterval().toNanos();
+    }
+
+    /**
+     * The probe of a silent member's connection had its time: a sign of life since means the member
+     * is still there, and the plain join is refused; none means the new connection takes over.
+     */
+    private void probed(Takeover t) {
+        GuestConnection c = t.connection();
+        if (c.isFinished() || !session.isOpen()) {
+            return;
+        }
+        MemberState m = t.member();
+        if (!roster.contains(m)) {
+            check(c, t.join(), t.decision()); // it left meanwhile: an ordinary join now
+        } else if (m.isConnected() && m.connection().lastSeenNanos() - t.probedAtNanos() >= 0) {
+            refuse(c, ErrorCode.ALREADY_JOINED, "Already joined");
+        } else {
+            resume(c, m, t.join(), t.decision());
+        }
     }
 
     /** Admits a waiting request, if capacity allows; false if there was none or it was refused. */
