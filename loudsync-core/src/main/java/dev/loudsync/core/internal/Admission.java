@@ -280,7 +280,7 @@ final class Admission {
     private void resume(GuestConnection c, MemberState m, GuestMessage.Join join, AuthDecision decision) {
         GuestConnection old = m.connection();
         if (old != null) {
-            session.detach(old);
+            session.membership().detach(old);
             old.close(CloseCode.REPLACED);
         }
         attach(m, c, join);
@@ -293,7 +293,7 @@ final class Admission {
         }
         announcer.resumed(m);
         if (!after.equals(before)) {
-            session.announceUpdate(m);
+            session.membership().announceUpdate(m);
         }
         if (Hosting.isApprover(m)) {
             hosting.becameApprover(m);
@@ -314,7 +314,7 @@ final class Admission {
     }
 
     private void refuse(GuestConnection c, ErrorCode code, String message) {
-        session.detach(c);
+        session.membership().detach(c);
         c.refuse(code, message);
     }
 

@@ -6,6 +6,7 @@ import dev.loudsync.core.Member;
 import dev.loudsync.core.SerialExecutor;
 import dev.loudsync.core.SessionConfig;
 import dev.loudsync.core.TimeSource;
+import dev.loudsync.core.protocol.CloseCode;
 import dev.loudsync.core.protocol.HostMessage;
 import dev.loudsync.core.transport.Broadcaster;
 import dev.loudsync.core.transport.Connection;
@@ -153,6 +154,29 @@ final class Announcer {
             m.connection().send(message);
         }
         return true;
+    }
+
+    /**
+     * The session ends: {@code SESSION_CLOSED {reason}} to every connected member (those awaiting
+     * their welcome too) and to {@code waiting} join requests, then each connection closes with
+     * 1000.
+     */
+    void sessionClosed(String reason, List<GuestConnection> waiting) {
+        List<Connection> to = roster.connections(null, false);
+        for (MemberState m : roster.guests()) {
+            if (m.awaitsWelcome() && m.isConnected()) {
+                to.add(m.connection().connection());
+            }
+        }
+        for (GuestConnection c : waiting) {
+            to.add(c.connection());
+        }
+        if (!to.isEmpty()) {
+            broadcaster.broadcast(new HostMessage.SessionClosed(reason), to);
+        }
+        for (Connection c : to) {
+            c.close(CloseCode.NORMAL);
+        }
     }
 
     /** The session closes: no flush is due any more. */

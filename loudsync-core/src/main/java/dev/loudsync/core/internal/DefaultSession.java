@@ -14,11 +14,8 @@ import dev.loudsync.core.SessionConfig;
 import dev.loudsync.core.SessionListener;
 import dev.loudsync.core.TimeSource;
 import dev.loudsync.core.protocol.ApplicationMessage;
-import dev.loudsync.core.protocol.CloseCode;
 import dev.loudsync.core.protocol.HostMessage;
-import dev.loudsync.core.protocol.MessageTypes;
 import dev.loudsync.core.transport.Broadcaster;
-import dev.loudsync.core.transport.Connection;
 import dev.loudsync.core.transport.PayloadBinder;
 import java.time.Duration;
 import java.util.List;
@@ -26,7 +23,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -50,8 +46,7 @@ import java.util.function.Supplier;
  *
  * <h2>Invariants</h2>
  * A member's change is applied to the roster, then announced, then told to listeners, in that
- * order, within one task. A connection detached from the session ({@link #detach}) no longer
- * carries a membership or a request.
+ * order, within one task ({@link Membership}).
  */
 public final class DefaultSession implements Session {
 
@@ -61,18 +56,17 @@ public final class DefaultSession implements Session {
     private final String key;
     private final SerialExecutor executor;
     private final TimeSource time;
-    private final Broadcaster broadcaster;
     private final Consumer<DefaultSession> onClosed;
     private final long createdAtMillis;
-    private final PayloadBinder binder;
     private final Listeners listeners = new Listeners(this);
     private final Roster roster;
     private final Announcer announcer;
+    private final Membership membership;
     private final SharedState sharedState;
     private final Hosting hosting;
     private final Admission admission;
-    private final Latency latency;
     private final Requests requests;
+    private final Handlers handlers;
     private final Inbox inbox;
     private final Liveness liveness;
     private volatile State state = State.OPEN;
@@ -88,21 +82,22 @@ public final class DefaultSession implements Session {
         this.key = key;
         this.executor = executor;
         this.time = time;
-        this.broadcaster = broadcaster;
-        this.binder = binder;
         this.onClosed = onClosed;
         this.createdAtMillis = time.currentTimeMillis();
         this.roster = new Roster(config.isServerHosted() ? null : new Member(config.hostId(), config.hostName(),
                 Member.Role.HOST, MemberStatus.CONNECTED, createdAtMillis, OptionalInt.empty()));
-        this.announcer = new Announcer(config, time, executor, broadcaster, roster, () -> sharedState().current());
-        this.sharedState = new SharedState(config.maxStateBytes(), announcer);
+        this.sharedState = new SharedState(config.maxStateBytes());
+        this.announcer = new Announcer(config, time, executor, broadcaster, roster, sharedState::current);
+        this.membership = new Membership(roster, announcer, listeners);
         this.hosting = new Hosting(this, roster, announcer, listeners);
         this.admission = new Admission(this, executor, joinTimeout, roster, announcer, hosting, listeners);
-        this.latency = new Latency(roster, Liveness.tickNanos(config),
-                (m, millis) -> update(m, m.member().withLatencyMillis(OptionalInt.of(millis))));
+        Latency latency = new Latency(roster, Liveness.tickNanos(config),
+                (m, millis) -> membership.update(m, m.member().withLatencyMillis(OptionalInt.of(millis))));
         this.requests = new Requests(config.sessionId(), executor, time, announcer);
-        this.inbox = new Inbox(this, latency, hosting, requests);
+        this.handlers = new Handlers(this, binder);
+        this.inbox = new Inbox(this, latency, hosting, requests, handlers);
         this.liveness = new Liveness(this, executor, broadcaster, roster, admission, latency);
+        membership.wire(admission, hosting, liveness);
     }
 
     void start() {
@@ -149,49 +144,22 @@ public final class DefaultSession implements Session {
 
     @Override
     public void handle(String type, MessageHandler handler) {
-        requireApplicationType(type);
-        Objects.requireNonNull(handler, "handler");
-        inbox.handle(type, (sender, message) -> {
-            handler.onMessage(this, sender.member(), message);
-            return null;
-        });
+        handlers.handle(type, handler);
     }
 
     @Override
     public void respond(String type, RequestHandler handler) {
-        requireApplicationType(type);
-        Objects.requireNonNull(handler, "handler");
-        inbox.handle(type, (sender, message) -> handler.onRequest(this, sender.member(), message));
+        handlers.respond(type, handler);
     }
 
     @Override
     public <T> void respond(String type, Class<T> payloadType, PayloadHandler<T> handler) {
-        requireApplicationType(type);
-        Objects.requireNonNull(payloadType, "payloadType");
-        Objects.requireNonNull(handler, "handler");
-        if (binder == null) {
-            throw new IllegalStateException("respond: no payload binder (the registry's transport binds none; "
-                    + "use respond(type, RequestHandler))");
-        }
-        inbox.handle(type, (sender, message) -> {
-            T payload;
-            try {
-                payload = binder.bind(message.payload(), payloadType);
-            } catch (IllegalArgumentException e) {
-                throw Inbox.invalidPayload(type, e.getMessage());
-            }
-            return handler.onRequest(this, sender.member(), payload);
-        });
+        handlers.respond(type, payloadType, handler);
     }
 
     @Override
     public void restrict(String type, Member.Role... roles) {
-        requireApplicationType(type);
-        Set<Member.Role> allowed = Hosting.roles(roles);
-        if (allowed.isEmpty()) {
-            throw new IllegalArgumentException("roles: none (expected: at least one role)");
-        }
-        hosting.restrict(type, allowed);
+        hosting.restrict(type, roles);
     }
 
     @Override
@@ -214,12 +182,12 @@ public final class DefaultSession implements Session {
 
     @Override
     public CompletableFuture<Boolean> kick(String deviceId, String reason) {
-        return removeByHost(deviceId, reason, false);
+        return kick(deviceId, reason, false);
     }
 
     @Override
     public CompletableFuture<Boolean> ban(String deviceId, String reason) {
-        return removeByHost(deviceId, reason, true);
+        return kick(deviceId, reason, true);
     }
 
     @Override
@@ -246,7 +214,7 @@ public final class DefaultSession implements Session {
 
     @Override
     public CompletableFuture<Void> broadcast(String type, Map<String, ?> payload, Delivery delivery) {
-        ApplicationMessage message = applicationMessage(type, payload);
+        ApplicationMessage message = Handlers.applicationMessage(type, payload);
         Objects.requireNonNull(delivery, "delivery");
         return call(() -> {
             announcer.broadcast(message, delivery);
@@ -267,13 +235,19 @@ public final class DefaultSession implements Session {
     @Override
     public CompletableFuture<Long> patchState(Map<String, ?> mergePatch) {
         Objects.requireNonNull(mergePatch, "mergePatch");
-        return call(() -> sharedState.patch(mergePatch));
+        return call(() -> {
+            HostMessage.StatePatch patch = sharedState.patch(mergePatch);
+            if (patch != null) {
+                announcer.statePatched(patch);
+            }
+            return sharedState.version();
+        });
     }
 
     @Override
     public CompletableFuture<Boolean> send(String deviceId, String type, Map<String, ?> payload) {
         Objects.requireNonNull(deviceId, "deviceId");
-        ApplicationMessage message = applicationMessage(type, payload);
+        ApplicationMessage message = Handlers.applicationMessage(type, payload);
         return call(() -> {
             MemberState m = roster.guest(deviceId);
             return m != null && announcer.send(m, message);
@@ -322,10 +296,6 @@ public final class DefaultSession implements Session {
         return admission;
     }
 
-    private SharedState sharedState() {
-        return sharedState;
-    }
-
     /** An application message arrived, or a member joined: the idle timeout starts again. */
     void active() {
         liveness.active();
@@ -340,86 +310,16 @@ public final class DefaultSession implements Session {
         executor.execute(task);
     }
 
-    /**
-     * Detaches a connection: later events of it are ignored, and a join request it had waiting is
-     * withdrawn. The membership, if any, stays: callers remove it as they need.
-     */
-    void detach(GuestConnection c) {
-        MemberState m = c.member();
-        PendingJoin p = c.finish();
-        if (p != null) {
-            admission.withdraw(p);
-        }
-        if (m != null) {
-            m.connectionGone(c);
-        }
+    Membership membership() {
+        return membership;
     }
 
-    /**
-     * Removes a member and tells everyone; the caller closes its connection as it needs. When the
-     * host of a server-hosted session leaves, the role passes on.
-     */
-    void remove(MemberState m, LeaveReason reason) {
-        boolean wasHost = m.member().isHost();
-        roster.remove(m);
-        if (m.isConnected()) {
-            detach(m.connection());
-        }
-        announcer.left(m.id(), reason);
-        listeners.memberLeft(m.member(), reason);
-        if (wasHost) {
-            hosting.hostLeft(m);
-        }
-        if (roster.size() == 0) {
-            liveness.emptied();
-        }
-    }
-
-    /** A member's new state: applied, announced, told. */
-    void update(MemberState m, Member newState) {
-        m.update(newState);
-        roster.changed();
-        announceUpdate(m);
-    }
-
-    /** Announces and tells a member's state that is already on the roster. */
-    void announceUpdate(MemberState m) {
-        announcer.updated(m.member());
-        listeners.memberUpdated(m.member());
-    }
-
-    // ------------------------------------------------------------------ executor-confined
-
-    /**
-     * Kicks (and maybe bans) a guest, or denies its waiting request: the host API's and the
-     * {@code KICK} message's effect.
-     *
-     * @return whether a member or request of that id existed
-     */
-    boolean kickNow(String deviceId, String reason, boolean ban) {
-        if (ban) {
-            admission.ban(deviceId);
-        }
-        MemberState m = roster.guest(deviceId);
-        if (m == null) {
-            return admission.deny(deviceId);
-        }
-        GuestConnection c = m.connection();
-        if (c != null) {
-            detach(c);
-            c.send(new HostMessage.Kicked(reason == null ? "" : reason));
-            c.close(CloseCode.KICKED);
-        }
-        remove(m, LeaveReason.KICKED);
-        return true;
-    }
-
-    private CompletableFuture<Boolean> removeByHost(String deviceId, String reason, boolean ban) {
+    private CompletableFuture<Boolean> kick(String deviceId, String reason, boolean ban) {
         Objects.requireNonNull(deviceId, "deviceId");
         if (deviceId.equals(config.hostId())) {
             throw new IllegalArgumentException("deviceId: " + deviceId + " is the host");
         }
-        return call(() -> kickNow(deviceId, reason, ban));
+        return call(() -> hosting.kick(deviceId, reason, ban));
     }
 
     /** Ends the session: members get {@code SESSION_CLOSED {reason}}, and it is closed for good. */
@@ -432,59 +332,16 @@ public final class DefaultSession implements Session {
         announcer.stop();
         requests.stop();
         admission.stop();
-        List<Connection> to = roster.connections(null, false);
-        for (MemberState m : roster.guests()) {
-            if (m.awaitsWelcome() && m.isConnected()) {
-                to.add(m.connection().connection()); // told, and closed, like the others
-            }
-        }
-        for (GuestConnection c : admission.waitingConnections()) {
-            to.add(c.connection());
-            detach(c);
-        }
-        if (!to.isEmpty()) {
-            broadcaster.broadcast(new HostMessage.SessionClosed(reason), to);
-        }
-        for (Connection c : to) {
-            c.close(CloseCode.NORMAL);
-        }
+        List<GuestConnection> waiting = admission.waitingConnections();
+        waiting.forEach(membership::detach);
+        announcer.sessionClosed(reason, waiting);
         List<MemberState> gone = roster.clear();
-        for (MemberState m : gone) {
-            if (m.isConnected()) {
-                detach(m.connection());
-            }
-        }
+        gone.stream().filter(MemberState::isConnected).forEach(m -> membership.detach(m.connection()));
         onClosed.accept(this);
-        for (MemberState m : gone) {
-            listeners.memberLeft(m.member(), LeaveReason.SESSION_CLOSED);
-        }
-        listeners.sessionClosed();
+        listeners.sessionClosed(gone);
     }
 
     private <T> CompletableFuture<T> call(Supplier<T> action) {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        executor.execute(() -> {
-            try {
-                result.complete(action.get());
-            } catch (RuntimeException e) {
-                result.completeExceptionally(e);
-            }
-        });
-        return result;
-    }
-
-    private static ApplicationMessage applicationMessage(String type, Map<String, ?> payload) {
-        requireApplicationType(type);
-        @SuppressWarnings("unchecked")
-        Map<String, Object> body = payload == null ? Map.of() : (Map<String, Object>) payload;
-        return new ApplicationMessage(type, body);
-    }
-
-    private static void requireApplicationType(String type) {
-        Objects.requireNonNull(type, "type");
-        if (!MessageTypes.isApplicationType(type)) {
-            throw new IllegalArgumentException("type: " + type
-                    + " (expected: upper case [A-Z][A-Z0-9_]*, not a protocol type)");
-        }
+        return CompletableFuture.supplyAsync(action, executor);
     }
 }

@@ -6,6 +6,7 @@ import dev.loudsync.core.Member;
 import dev.loudsync.core.Member.Role;
 import dev.loudsync.core.RequestRejectedException;
 import dev.loudsync.core.SessionConfig;
+import dev.loudsync.core.protocol.CloseCode;
 import dev.loudsync.core.protocol.ErrorCode;
 import dev.loudsync.core.protocol.GuestMessage;
 import dev.loudsync.core.protocol.HostMessage;
@@ -45,9 +46,21 @@ final class Hosting {
         this.listeners = listeners;
     }
 
-    /** Only members with one of {@code roles} may send application messages of {@code type}. */
-    void restrict(String type, Set<Role> roles) {
-        restricted.put(type, Set.copyOf(roles));
+    /**
+     * Only members with one of {@code roles} may send application messages of {@code type}.
+     *
+     * @throws IllegalArgumentException if {@code type} is not an application type, or no role is given
+     */
+    void restrict(String type, Role... roles) {
+        Handlers.requireApplicationType(type);
+        Set<Role> allowed = EnumSet.noneOf(Role.class);
+        for (Role r : Objects.requireNonNull(roles, "roles")) {
+            allowed.add(Objects.requireNonNull(r, "role"));
+        }
+        if (allowed.isEmpty()) {
+            throw new IllegalArgumentException("roles: none (expected: at least one role)");
+        }
+        restricted.put(type, allowed);
     }
 
     boolean mayUse(MemberState sender, String type) {
@@ -101,7 +114,7 @@ final class Hosting {
             MemberState target = member(kick.deviceId());
             require(target != sender && (role == Role.HOST || target.member().role() == Role.CLIENT),
                     role == Role.HOST ? "The host cannot kick itself" : "Cohosts may kick clients only");
-            session.kickNow(kick.deviceId(), kick.reason(), kick.ban());
+            kick(kick.deviceId(), kick.reason(), kick.ban());
         } else if (message instanceof GuestMessage.SetRole) {
             GuestMessage.SetRole set = (GuestMessage.SetRole) message;
             requireDevice(set.deviceId(), "SET_ROLE");
@@ -184,6 +197,31 @@ final class Hosting {
     // ------------------------------------------------------------------ changes
 
     /**
+     * Kicks (and maybe bans) a guest, or denies its waiting request: the host API's and the
+     * {@code KICK} message's effect.
+     *
+     * @return whether a member or request of that id existed
+     */
+    boolean kick(String deviceId, String reason, boolean ban) {
+        if (ban) {
+            session.admission().ban(deviceId);
+        }
+        MemberState m = roster.guest(deviceId);
+        if (m == null) {
+            return session.admission().deny(deviceId);
+        }
+        GuestConnection c = m.connection();
+        if (c != null) {
+            session.membership().detach(c);
+            c.send(new HostMessage.Kicked(reason == null ? "" : reason));
+            c.close(CloseCode.KICKED);
+        }
+        session.membership().remove(m, LeaveReason.KICKED);
+        return true;
+    }
+
+
+    /**
      * Makes a guest a cohost or a client; false if it is not a guest or is the host.
      *
      * @throws IllegalArgumentException for {@link Role#HOST}
@@ -205,7 +243,7 @@ final class Hosting {
             return;
         }
         boolean wasApprover = isApprover(m);
-        session.update(m, m.member().withRole(newRole));
+        session.membership().update(m, m.member().withRole(newRole));
         if (!wasApprover && isApprover(m)) {
             becameApprover(m);
         }
@@ -251,23 +289,14 @@ final class Hosting {
         boolean wasApprover = isApprover(next);
         roster.replace(next, next.member().withRole(Role.HOST));
         announcer.hostChanged(new HostMessage.HostChanged(next.id(), next.member().name(), old.id(), reason));
-        session.announceUpdate(next);
+        session.membership().announceUpdate(next);
         if (roster.contains(old)) {
-            session.announceUpdate(old);
+            session.membership().announceUpdate(old);
         }
         if (!wasApprover) {
             becameApprover(next);
         }
         Member previous = old.member();
         listeners.hostChanged(next.member(), previous);
-    }
-
-    static Set<Role> roles(Role... roles) {
-        Objects.requireNonNull(roles, "roles");
-        Set<Role> set = EnumSet.noneOf(Role.class);
-        for (Role r : roles) {
-            set.add(Objects.requireNonNull(r, "role"));
-        }
-        return set;
     }
 }

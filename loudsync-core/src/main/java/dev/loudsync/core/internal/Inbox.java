@@ -10,9 +10,6 @@ import dev.loudsync.core.protocol.ErrorCode;
 import dev.loudsync.core.protocol.GuestMessage;
 import dev.loudsync.core.protocol.HostMessage;
 import java.time.Duration;
-import java.util.Map;
-import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What a connection of the session says, once its {@code JOIN} reached the session: messages of
@@ -26,35 +23,26 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Invariants: events of a {@linkplain GuestConnection#isFinished() finished} connection change
  * nothing; a member closed for repeated violations leaves with "Connection closed". Confined to the
- * session's executor, but {@link #handle}, which any thread may call.
+ * session's executor.
  */
 final class Inbox {
-
-    /** An application message's handling: returns its result, as a {@link dev.loudsync.core.RequestHandler}. */
-    @FunctionalInterface
-    interface Handler {
-        Object handle(MemberState sender, ApplicationMessage message);
-    }
 
     private final DefaultSession session;
     private final TimeSource time;
     private final Latency latency;
     private final Hosting hosting;
     private final Requests requests;
+    private final Handlers handlers;
     private final Duration reconnectGrace;
-    private final Map<String, Handler> handlers = new ConcurrentHashMap<>();
 
-    Inbox(DefaultSession session, Latency latency, Hosting hosting, Requests requests) {
+    Inbox(DefaultSession session, Latency latency, Hosting hosting, Requests requests, Handlers handlers) {
         this.session = session;
         this.time = session.time();
         this.latency = latency;
         this.hosting = hosting;
         this.requests = requests;
+        this.handlers = handlers;
         this.reconnectGrace = session.config().reconnectGrace();
-    }
-
-    void handle(String type, Handler handler) {
-        handlers.put(type, Objects.requireNonNull(handler, "handler"));
     }
 
     void onMessage(GuestConnection c, GuestMessage message) {
@@ -79,8 +67,8 @@ final class Inbox {
             latency.answered(m, ((GuestMessage.Pong) message).pingTimestamp(), time.currentTimeMillis(),
                     session.createdAtMillis());
         } else if (message instanceof GuestMessage.Leave) {
-            session.detach(c);
-            session.remove(m, LeaveReason.LEFT);
+            session.membership().detach(c);
+            session.membership().remove(m, LeaveReason.LEFT);
             c.close(CloseCode.NORMAL);
         } else if (message instanceof GuestMessage.Join) {
             violation(c, ErrorCode.ALREADY_JOINED, "Already joined", null);
@@ -107,9 +95,9 @@ final class Inbox {
             return;
         }
         MemberState m = c.member();
-        session.detach(c);
+        session.membership().detach(c);
         if (m != null) {
-            session.remove(m, LeaveReason.SLOW);
+            session.membership().remove(m, LeaveReason.SLOW);
         }
         c.close(CloseCode.SLOW_CONSUMER);
     }
@@ -120,16 +108,16 @@ final class Inbox {
             return;
         }
         MemberState m = c.member();
-        session.detach(c);
+        session.membership().detach(c);
         if (m == null) {
             return;
         }
         if (reconnectGrace.isZero()) {
-            session.remove(m, LeaveReason.CONNECTION_LOST);
+            session.membership().remove(m, LeaveReason.CONNECTION_LOST);
             return;
         }
         m.awaitResume(time.nanoTime() + reconnectGrace.toNanos());
-        session.update(m, m.member().withStatus(MemberStatus.RECONNECTING));
+        session.membership().update(m, m.member().withStatus(MemberStatus.RECONNECTING));
     }
 
     /**
@@ -139,7 +127,7 @@ final class Inbox {
     private void onWaitingMessage(GuestConnection c, GuestMessage message) {
         c.touch(time.nanoTime());
         if (message instanceof GuestMessage.Leave) {
-            session.detach(c);
+            session.membership().detach(c);
             c.close(CloseCode.NORMAL);
         } else if (message instanceof GuestMessage.Join) {
             violation(c, ErrorCode.ALREADY_JOINED, "Already joined", null);
@@ -159,7 +147,7 @@ final class Inbox {
     }
 
     private void onApplicationMessage(GuestConnection c, MemberState m, ApplicationMessage message) {
-        Handler handler = handlers.get(message.type());
+        Handlers.Handler handler = handlers.get(message.type());
         if (handler == null) {
             violation(c, ErrorCode.INVALID_MESSAGE, "Unknown message type: " + message.type(), message.id());
             return;
@@ -182,9 +170,9 @@ final class Inbox {
 
     private void closeForViolations(GuestConnection c) {
         MemberState m = c.member();
-        session.detach(c);
+        session.membership().detach(c);
         if (m != null) {
-            session.remove(m, LeaveReason.CONNECTION_LOST);
+            session.membership().remove(m, LeaveReason.CONNECTION_LOST);
         }
         c.close(CloseCode.INVALID_JOIN);
     }

@@ -5,6 +5,7 @@ import dev.loudsync.core.LeaveReason;
 import dev.loudsync.core.Member;
 import dev.loudsync.core.Session;
 import dev.loudsync.core.SessionListener;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -55,7 +56,11 @@ final class Listeners {
         tell("joinRequested", l -> l.joinRequested(session, request));
     }
 
-    void sessionClosed() {
+    /** The session closed: each of the members {@code gone} left with it, then it is closed. */
+    void sessionClosed(List<MemberState> gone) {
+        for (MemberState m : gone) {
+            memberLeft(m.member(), LeaveReason.SESSION_CLOSED);
+        }
         tell("sessionClosed", l -> l.sessionClosed(session));
     }
 

@@ -119,16 +119,16 @@ final class Liveness {
         }
         for (MemberState m : silent) {
             GuestConnection c = m.connection();
-            session.detach(c);
-            session.remove(m, LeaveReason.TIMED_OUT);
+            session.membership().detach(c);
+            session.membership().remove(m, LeaveReason.TIMED_OUT);
             c.close(CloseCode.HEARTBEAT_TIMEOUT);
         }
         for (MemberState m : graceOver) {
-            session.remove(m, LeaveReason.CONNECTION_LOST);
+            session.membership().remove(m, LeaveReason.CONNECTION_LOST);
         }
         for (GuestConnection c : admission.waitingConnections()) {
             if (now - c.lastSeenNanos() >= timeout) {
-                session.detach(c);
+                session.membership().detach(c);
                 c.close(CloseCode.HEARTBEAT_TIMEOUT);
             } else {
                 c.connection().sendKeepAlive();

@@ -17,12 +17,10 @@ import java.util.Map;
 final class SharedState {
 
     private final int maxBytes;
-    private final Announcer announcer;
     private volatile HostMessage.State current = new HostMessage.State(0, Map.of());
 
-    SharedState(int maxBytes, Announcer announcer) {
+    SharedState(int maxBytes) {
         this.maxBytes = maxBytes;
-        this.announcer = announcer;
     }
 
     /** The state and its version, as one immutable message (what a newcomer gets). */
@@ -35,17 +33,18 @@ final class SharedState {
     }
 
     /**
-     * Applies a merge patch and sends it to the state-keeping members.
+     * Applies a merge patch.
      *
-     * @return the state's version afterwards
+     * @return the patch to send to the state-keeping members, with the new version; null if the
+     *         patch changed nothing
      * @throws IllegalArgumentException if the patch is not plain JSON (a {@code null} inside an
      *                                  array included), or the state would grow past the limit
      */
-    long patch(Map<?, ?> mergePatch) {
+    HostMessage.StatePatch patch(Map<?, ?> mergePatch) {
         Map<String, Object> patch = JsonValues.copyObject(mergePatch, true);
         Map<String, Object> next = StateView.apply(current.state(), patch);
         if (next.equals(current.state())) {
-            return current.version();
+            return null;
         }
         long size = JsonValues.encodedSize(next);
         if (size > maxBytes) {
@@ -54,7 +53,6 @@ final class SharedState {
         }
         long version = current.version() + 1;
         current = new HostMessage.State(version, next);
-        announcer.statePatched(new HostMessage.StatePatch(version, patch));
-        return version;
+        return new HostMessage.StatePatch(version, patch);
     }
 }
