@@ -3,6 +3,7 @@ package dev.loudsync.core;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One open session: a host device and the guests that joined it. Obtained from
@@ -59,14 +60,14 @@ public interface Session {
      * @return completes with whether a member or request of that id existed
      * @throws IllegalArgumentException if {@code deviceId} is the host's
      */
-    CompletableFuture<Boolean> kick(String deviceId, String reason);
+    CompletableFuture<Boolean> kick(String deviceId, @Nullable String reason);
 
     /**
      * Like {@link #kick}, and refuses every later join of {@code deviceId} with
      * {@code UNAUTHORIZED}. Device ids are chosen by guests, so a ban stops a casual re-join, not a
      * determined one.
      */
-    CompletableFuture<Boolean> ban(String deviceId, String reason);
+    CompletableFuture<Boolean> ban(String deviceId, @Nullable String reason);
 
     /**
      * Admits a guest waiting for approval: it gets the join sequence ({@code WELCOME},

@@ -2,6 +2,7 @@ package dev.loudsync.core.protocol;
 
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An application message: any upper-case {@code type} that is not one of the protocol's own.
@@ -16,7 +17,7 @@ import java.util.Objects;
  * @param type    the application type, for example {@code "CHAT"}
  * @param payload the payload object; empty when the message had none
  */
-public record ApplicationMessage(String type, Map<String, Object> payload)
+public record ApplicationMessage(String type, Map<String, @Nullable Object> payload)
         implements GuestMessage, HostMessage {
 
     public ApplicationMessage {

@@ -1,6 +1,7 @@
 package dev.loudsync.core.protocol;
 
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A message from a guest to the host, already decoded from its JSON envelope.
@@ -27,8 +28,9 @@ public sealed interface GuestMessage
      * @param resumeToken  extension: the token of an earlier {@code WELCOME}, or null
      * @param capabilities extension: capability names, empty when absent
      */
-    record Join(String sessionId, String deviceId, String deviceName, String version, String pin,
-            String resumeToken, Set<String> capabilities) implements GuestMessage {
+    record Join(@Nullable String sessionId, @Nullable String deviceId, @Nullable String deviceName,
+            @Nullable String version, @Nullable String pin, @Nullable String resumeToken, Set<String> capabilities)
+            implements GuestMessage {
         public Join {
             capabilities = capabilities == null ? Set.of() : Set.copyOf(capabilities);
         }
@@ -44,12 +46,12 @@ public sealed interface GuestMessage
         }
 
         /** A copy carrying a PIN. */
-        public Join withPin(String newPin) {
+        public Join withPin(@Nullable String newPin) {
             return new Join(sessionId, deviceId, deviceName, version, newPin, resumeToken, capabilities);
         }
 
         /** A copy carrying a resume token. */
-        public Join withResumeToken(String token) {
+        public Join withResumeToken(@Nullable String token) {
             return new Join(sessionId, deviceId, deviceName, version, pin, token, capabilities);
         }
 
@@ -59,13 +61,13 @@ public sealed interface GuestMessage
         }
 
         /** A copy with another protocol version. */
-        public Join withVersion(String newVersion) {
+        public Join withVersion(@Nullable String newVersion) {
             return new Join(sessionId, deviceId, deviceName, newVersion, pin, resumeToken, capabilities);
         }
     }
 
     /** {@code LEAVE}: a graceful goodbye, with an optional free-text reason. */
-    record Leave(String reason) implements GuestMessage {
+    record Leave(@Nullable String reason) implements GuestMessage {
         @Override
         public String type() {
             return MessageTypes.LEAVE;
@@ -78,7 +80,7 @@ public sealed interface GuestMessage
      * @param deviceId      must be the connection's own member
      * @param latencyMillis extension: the client-measured round-trip time, or null
      */
-    record Heartbeat(String deviceId, Long latencyMillis) implements GuestMessage {
+    record Heartbeat(@Nullable String deviceId, @Nullable Long latencyMillis) implements GuestMessage {
         @Override
         public String type() {
             return MessageTypes.HEARTBEAT;
@@ -90,7 +92,7 @@ public sealed interface GuestMessage
      *
      * @param timestamp the envelope's {@code timestamp}, echoed as {@code pingTimestamp}; may be null
      */
-    record Ping(Long timestamp) implements GuestMessage {
+    record Ping(@Nullable Long timestamp) implements GuestMessage {
         @Override
         public String type() {
             return MessageTypes.PING;
@@ -102,7 +104,7 @@ public sealed interface GuestMessage
      *
      * @param pingTimestamp the {@code timestamp} of the host's {@code PING}, or null
      */
-    record Pong(Long pingTimestamp) implements GuestMessage {
+    record Pong(@Nullable Long pingTimestamp) implements GuestMessage {
         @Override
         public String type() {
             return MessageTypes.PONG;

@@ -5,6 +5,7 @@ import dev.loudsync.core.Member;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A message from the host to a guest. The transport adds the envelope's {@code timestamp} (the
@@ -102,7 +103,7 @@ public sealed interface HostMessage
      * @param message human-readable text; exact where PROTOCOL.md quotes it
      * @param details optional extra data, or null
      */
-    record Error(ErrorCode code, String message, Map<String, Object> details) implements HostMessage {
+    record Error(ErrorCode code, String message, @Nullable Map<String, Object> details) implements HostMessage {
         public Error {
             Objects.requireNonNull(code, "code");
             Objects.requireNonNull(message, "message");
@@ -124,7 +125,7 @@ public sealed interface HostMessage
      * @param pingTimestamp the {@code timestamp} of the guest's {@code PING}, or null if it had none
      * @param serverTime    the host's clock when it answered
      */
-    record Pong(Long pingTimestamp, long serverTime) implements HostMessage {
+    record Pong(@Nullable Long pingTimestamp, long serverTime) implements HostMessage {
         @Override
         public String type() {
             return MessageTypes.PONG;

@@ -1,6 +1,7 @@
 package dev.loudsync.core.transport;
 
 import dev.loudsync.core.protocol.GuestMessage;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a transport tells the core about one connection; obtained from
@@ -23,7 +24,7 @@ public interface ConnectionHandler {
      * @param type   the frame's {@code type} if it could be read, else null
      * @param detail what was wrong, safe to show to the guest (no exception class names)
      */
-    void onInvalidMessage(String type, String detail);
+    void onInvalidMessage(@Nullable String type, String detail);
 
     /**
      * Something showed the connection is alive without being a message, such as a WebSocket pong
