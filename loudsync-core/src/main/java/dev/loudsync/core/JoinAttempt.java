@@ -2,6 +2,7 @@ package dev.loudsync.core;
 
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@code JOIN} as an authenticator sees it.
@@ -12,7 +13,7 @@ import java.util.Optional;
  * @param credential {@code JOIN.auth}: a token or ticket, or null when the guest sent none
  * @param request    the connection's WebSocket upgrade request
  */
-public record JoinAttempt(String sessionId, String deviceId, String deviceName, String credential,
+public record JoinAttempt(String sessionId, String deviceId, String deviceName, @Nullable String credential,
         UpgradeRequest request) {
 
     public JoinAttempt {

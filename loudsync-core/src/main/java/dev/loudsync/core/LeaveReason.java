@@ -1,5 +1,7 @@
 package dev.loudsync.core;
 
+import org.jspecify.annotations.Nullable;
+
 /** Why a member is no longer part of a session. */
 public enum LeaveReason {
     /** The guest sent {@code LEAVE}. */
@@ -27,7 +29,7 @@ public enum LeaveReason {
     }
 
     /** The constant whose {@link #wireText()} is {@code text}, or {@code null}. */
-    public static LeaveReason fromWireText(String text) {
+    public static @Nullable LeaveReason fromWireText(String text) {
         for (LeaveReason r : values()) {
             if (r.wireText.equals(text)) {
                 return r;

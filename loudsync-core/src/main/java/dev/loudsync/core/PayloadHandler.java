@@ -1,5 +1,7 @@
 package dev.loudsync.core;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Like {@link RequestHandler}, but receives the payload bound to a class of the application's own
  * (a record, for example), registered with {@link Session#respond(String, Class, PayloadHandler)}.
@@ -12,5 +14,5 @@ package dev.loudsync.core;
 public interface PayloadHandler<T> {
 
     /** Handles one message from {@code sender} and returns its result (see {@link RequestHandler}). */
-    Object onRequest(Session session, Member sender, T payload);
+    @Nullable Object onRequest(Session session, Member sender, T payload);
 }

@@ -1,6 +1,7 @@
 package dev.loudsync.core;
 
 import dev.loudsync.core.protocol.ApplicationMessage;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Handles one application message type and returns its result (1.1), registered with
@@ -22,5 +23,5 @@ import dev.loudsync.core.protocol.ApplicationMessage;
 public interface RequestHandler {
 
     /** Handles one message from {@code sender} and returns its result (see the class comment). */
-    Object onRequest(Session session, Member sender, ApplicationMessage message);
+    @Nullable Object onRequest(Session session, Member sender, ApplicationMessage message);
 }

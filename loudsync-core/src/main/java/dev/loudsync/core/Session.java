@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One open session: its members (a host and guests), what they may do, and the state they share.
@@ -113,14 +114,14 @@ public interface Session {
      * @return completes with whether a member or request of that id existed
      * @throws IllegalArgumentException if {@code deviceId} is the host's
      */
-    CompletableFuture<Boolean> kick(String deviceId, String reason);
+    CompletableFuture<Boolean> kick(String deviceId, @Nullable String reason);
 
     /**
      * Like {@link #kick}, and refuses every later join of {@code deviceId} with
      * {@code UNAUTHORIZED}. Device ids are chosen by guests, so a ban stops a casual re-join, not a
      * determined one.
      */
-    CompletableFuture<Boolean> ban(String deviceId, String reason);
+    CompletableFuture<Boolean> ban(String deviceId, @Nullable String reason);
 
     /**
      * Admits a guest waiting for approval: it gets the join sequence ({@code WELCOME},

@@ -2,7 +2,7 @@ package dev.loudsync.core;
 
 import java.security.SecureRandom;
 import java.util.Objects;
-import java.util.random.RandomGenerator;
+import java.util.Random;
 
 /**
  * Session codes: short, random, easy to read aloud and to type on a phone.
@@ -29,8 +29,11 @@ public final class SessionCodes {
         return generate(RANDOM);
     }
 
-    /** A new code drawn from {@code random}; for tests that need reproducible codes. */
-    public static String generate(RandomGenerator random) {
+    /**
+     * A new code drawn from {@code random}; for tests that need reproducible codes. A
+     * {@link Random}, not a {@code RandomGenerator}: Android (API level 26) has no such interface.
+     */
+    public static String generate(Random random) {
         Objects.requireNonNull(random, "random");
         char[] code = new char[LENGTH];
         for (int i = 0; i < LENGTH; i++) {

@@ -5,6 +5,7 @@ import dev.loudsync.core.protocol.ProtocolRules;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The immutable configuration of one session, built by {@link #builder()}.
@@ -120,12 +121,12 @@ public final class SessionConfig {
      * The host device's id; it is always a member, and the host. Null for a {@linkplain
      * #isServerHosted() server-hosted} session.
      */
-    public String hostId() {
+    public @Nullable String hostId() {
         return hostId;
     }
 
     /** The host device's display name; null for a server-hosted session. */
-    public String hostName() {
+    public @Nullable String hostName() {
         return hostName;
     }
 

@@ -1,8 +1,8 @@
 package dev.loudsync.core;
 
+import java.io.UnsupportedEncodingException;
 import java.net.URI;
 import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -82,8 +82,9 @@ public record UpgradeRequest(String remoteAddress, String uri, Map<String, List<
 
     private static String decode(String s) {
         try {
-            return URLDecoder.decode(s, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
+            // the String charset name, not Charset: Android's API level 26 has only this one
+            return URLDecoder.decode(s, "UTF-8");
+        } catch (IllegalArgumentException | UnsupportedEncodingException e) {
             return s;
         }
     }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.HashSet;
 import java.util.Set;
-import java.util.SplittableRandom;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class SessionCodesTest {
@@ -24,7 +24,7 @@ class SessionCodesTest {
     @Test
     void everyAlphabetCharacter_isUsed() {
         Set<Character> used = new HashSet<>();
-        SplittableRandom random = new SplittableRandom(1);
+        Random random = new Random(1);
         for (int i = 0; i < 1_000; i++) {
             for (char c : SessionCodes.generate(random).toCharArray()) {
                 used.add(c);

@@ -1,5 +1,7 @@
 package dev.loudsync.netty;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Answers plain HTTP requests on the server's port, for example to serve a guest page. WebSocket
  * upgrades never reach it.
@@ -11,5 +13,5 @@ package dev.loudsync.netty;
 public interface WebHandler {
 
     /** The response, or null for 404. */
-    WebResponse handle(WebRequest request);
+    @Nullable WebResponse handle(WebRequest request);
 }

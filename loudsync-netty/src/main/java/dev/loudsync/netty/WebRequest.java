@@ -3,6 +3,7 @@ package dev.loudsync.netty;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A plain HTTP request (one without a WebSocket upgrade) on the server's port, as given to a
@@ -23,7 +24,7 @@ public record WebRequest(String method, String path, Map<String, List<String>> q
     }
 
     /** The first value of a header (name case-insensitive), or null. */
-    public String header(String name) {
+    public @Nullable String header(String name) {
         List<String> values = headers.get(name.toLowerCase(java.util.Locale.ROOT));
         return values == null || values.isEmpty() ? null : values.get(0);
     }

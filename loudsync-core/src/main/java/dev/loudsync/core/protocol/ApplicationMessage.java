@@ -2,6 +2,7 @@ package dev.loudsync.core.protocol;
 
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An application message: any upper-case {@code type} that is not one of the protocol's own.
@@ -17,7 +18,7 @@ import java.util.Objects;
  * @param payload the payload object; empty when the message had none
  * @param id      1.1: a guest's request id, or null (never set on messages the host sends)
  */
-public record ApplicationMessage(String type, Map<String, Object> payload, String id)
+public record ApplicationMessage(String type, Map<String, @Nullable Object> payload, @Nullable String id)
         implements GuestMessage, HostMessage {
 
     public ApplicationMessage {

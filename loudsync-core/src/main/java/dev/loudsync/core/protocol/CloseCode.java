@@ -1,5 +1,7 @@
 package dev.loudsync.core.protocol;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * WebSocket close codes used by LoudSync, with the reason text sent in the close frame.
  *
@@ -82,7 +84,7 @@ public enum CloseCode {
     }
 
     /** The constant for a numeric code, or {@code null} when LoudSync does not use it. */
-    public static CloseCode of(int code) {
+    public static @Nullable CloseCode of(int code) {
         for (CloseCode c : values()) {
             if (c.code == code) {
                 return c;

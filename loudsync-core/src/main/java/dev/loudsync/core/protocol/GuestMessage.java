@@ -1,6 +1,7 @@
 package dev.loudsync.core.protocol;
 
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A message from a guest to the host, already decoded from its JSON envelope.
@@ -22,7 +23,7 @@ public sealed interface GuestMessage
      * {@code ACK} or {@code ERROR} naming it in {@code replyTo}. {@code JOIN}, {@code LEAVE},
      * {@code HEARTBEAT}, {@code PING} and {@code PONG} never carry one (it is ignored on them).
      */
-    default String id() {
+    default @Nullable String id() {
         return null;
     }
 
@@ -38,8 +39,9 @@ public sealed interface GuestMessage
      * @param capabilities extension: capability names, empty when absent
      * @param auth         1.1: a credential for the session's authenticator (a token, a ticket), or null
      */
-    record Join(String sessionId, String deviceId, String deviceName, String version, String pin,
-            String resumeToken, Set<String> capabilities, String auth) implements GuestMessage {
+    record Join(@Nullable String sessionId, @Nullable String deviceId, @Nullable String deviceName,
+            @Nullable String version, @Nullable String pin, @Nullable String resumeToken, Set<String> capabilities,
+            @Nullable String auth) implements GuestMessage {
         public Join {
             capabilities = capabilities == null ? Set.of() : Set.copyOf(capabilities);
         }
@@ -61,12 +63,12 @@ public sealed interface GuestMessage
         }
 
         /** A copy carrying a PIN. */
-        public Join withPin(String newPin) {
+        public Join withPin(@Nullable String newPin) {
             return new Join(sessionId, deviceId, deviceName, version, newPin, resumeToken, capabilities, auth);
         }
 
         /** A copy carrying a resume token. */
-        public Join withResumeToken(String token) {
+        public Join withResumeToken(@Nullable String token) {
             return new Join(sessionId, deviceId, deviceName, version, pin, token, capabilities, auth);
         }
 
@@ -76,18 +78,18 @@ public sealed interface GuestMessage
         }
 
         /** A copy with another protocol version. */
-        public Join withVersion(String newVersion) {
+        public Join withVersion(@Nullable String newVersion) {
             return new Join(sessionId, deviceId, deviceName, newVersion, pin, resumeToken, capabilities, auth);
         }
 
         /** A copy carrying a credential for the authenticator. */
-        public Join withAuth(String credential) {
+        public Join withAuth(@Nullable String credential) {
             return new Join(sessionId, deviceId, deviceName, version, pin, resumeToken, capabilities, credential);
         }
     }
 
     /** {@code LEAVE}: a graceful goodbye, with an optional free-text reason. */
-    record Leave(String reason) implements GuestMessage {
+    record Leave(@Nullable String reason) implements GuestMessage {
         @Override
         public String type() {
             return MessageTypes.LEAVE;
@@ -100,7 +102,7 @@ public sealed interface GuestMessage
      * @param deviceId      must be the connection's own member
      * @param latencyMillis extension: the client-measured round-trip time, or null
      */
-    record Heartbeat(String deviceId, Long latencyMillis) implements GuestMessage {
+    record Heartbeat(@Nullable String deviceId, @Nullable Long latencyMillis) implements GuestMessage {
         @Override
         public String type() {
             return MessageTypes.HEARTBEAT;
@@ -112,7 +114,7 @@ public sealed interface GuestMessage
      *
      * @param timestamp the envelope's {@code timestamp}, echoed as {@code pingTimestamp}; may be null
      */
-    record Ping(Long timestamp) implements GuestMessage {
+    record Ping(@Nullable Long timestamp) implements GuestMessage {
         @Override
         public String type() {
             return MessageTypes.PING;
@@ -124,7 +126,7 @@ public sealed interface GuestMessage
      *
      * @param pingTimestamp the {@code timestamp} of the host's {@code PING}, or null
      */
-    record Pong(Long pingTimestamp) implements GuestMessage {
+    record Pong(@Nullable Long pingTimestamp) implements GuestMessage {
         @Override
         public String type() {
             return MessageTypes.PONG;
@@ -139,7 +141,7 @@ public sealed interface GuestMessage
      * @param ban      whether later joins of the device are refused too
      * @param id       the request id, or null
      */
-    record Kick(String deviceId, String reason, boolean ban, String id) implements GuestMessage {
+    record Kick(@Nullable String deviceId, @Nullable String reason, boolean ban, @Nullable String id) implements GuestMessage {
         @Override
         public String type() {
             return MessageTypes.KICK;
@@ -151,7 +153,7 @@ public sealed interface GuestMessage
      *
      * @param role the wire name of the role as sent ({@code "cohost"} or {@code "client"} are valid)
      */
-    record SetRole(String deviceId, String role, String id) implements GuestMessage {
+    record SetRole(@Nullable String deviceId, @Nullable String role, @Nullable String id) implements GuestMessage {
         @Override
         public String type() {
             return MessageTypes.SET_ROLE;
@@ -159,7 +161,7 @@ public sealed interface GuestMessage
     }
 
     /** {@code APPROVE} (1.1): a host or cohost admits a waiting join request. */
-    record Approve(String deviceId, String id) implements GuestMessage {
+    record Approve(@Nullable String deviceId, @Nullable String id) implements GuestMessage {
         @Override
         public String type() {
             return MessageTypes.APPROVE;
@@ -167,7 +169,7 @@ public sealed interface GuestMessage
     }
 
     /** {@code DENY} (1.1): a host or cohost refuses a waiting join request. */
-    record Deny(String deviceId, String id) implements GuestMessage {
+    record Deny(@Nullable String deviceId, @Nullable String id) implements GuestMessage {
         @Override
         public String type() {
             return MessageTypes.DENY;
@@ -175,7 +177,7 @@ public sealed interface GuestMessage
     }
 
     /** {@code TRANSFER_HOST} (1.1): the host of a server-hosted session hands the role on. */
-    record TransferHost(String deviceId, String id) implements GuestMessage {
+    record TransferHost(@Nullable String deviceId, @Nullable String id) implements GuestMessage {
         @Override
         public String type() {
             return MessageTypes.TRANSFER_HOST;
@@ -187,7 +189,7 @@ public sealed interface GuestMessage
      *
      * @param reason the text of {@code SESSION_CLOSED}, or null for the default
      */
-    record EndSession(String reason, String id) implements GuestMessage {
+    record EndSession(@Nullable String reason, @Nullable String id) implements GuestMessage {
         @Override
         public String type() {
             return MessageTypes.END_SESSION;

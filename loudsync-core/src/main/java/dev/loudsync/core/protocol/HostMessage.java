@@ -5,6 +5,7 @@ import dev.loudsync.core.Member;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A message from the host to a guest. The transport adds the envelope's {@code timestamp} (the
@@ -108,7 +109,7 @@ public sealed interface HostMessage
      * @param details optional extra data, or null
      * @param replyTo 1.1: the {@code id} of the guest's message this answers, or null
      */
-    record Error(ErrorCode code, String message, Map<String, Object> details, String replyTo)
+    record Error(ErrorCode code, String message, @Nullable Map<String, Object> details, @Nullable String replyTo)
             implements HostMessage {
         public Error {
             Objects.requireNonNull(code, "code");
@@ -124,7 +125,7 @@ public sealed interface HostMessage
         }
 
         /** The answer to the guest's message {@code replyTo} (null: a plain error). */
-        public static Error replyingTo(String replyTo, ErrorCode code, String message) {
+        public static Error replyingTo(@Nullable String replyTo, ErrorCode code, String message) {
             return new Error(code, message, null, replyTo);
         }
 
@@ -140,7 +141,7 @@ public sealed interface HostMessage
      * @param pingTimestamp the {@code timestamp} of the guest's {@code PING}, or null if it had none
      * @param serverTime    the host's clock when it answered
      */
-    record Pong(Long pingTimestamp, long serverTime) implements HostMessage {
+    record Pong(@Nullable Long pingTimestamp, long serverTime) implements HostMessage {
         @Override
         public String type() {
             return MessageTypes.PONG;
@@ -207,7 +208,7 @@ public sealed interface HostMessage
      * @param result what the application's handler returned, as a JSON value (plain values, see
      *               {@link ApplicationMessage}); null when there is none, and then absent on the wire
      */
-    record Ack(String replyTo, Object result) implements HostMessage {
+    record Ack(String replyTo, @Nullable Object result) implements HostMessage {
         public Ack {
             Objects.requireNonNull(replyTo, "replyTo");
         }
@@ -304,7 +305,7 @@ public sealed interface HostMessage
      * @param version exactly one more than the version the guest had
      * @param patch   a JSON object as plain values; {@code null} values remove keys
      */
-    record StatePatch(long version, Map<String, Object> patch) implements HostMessage {
+    record StatePatch(long version, Map<String, @Nullable Object> patch) implements HostMessage {
         public StatePatch {
             Objects.requireNonNull(patch, "patch");
         }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A guest's view of a session's members, built from what the host sends: the last
@@ -34,7 +35,7 @@ public final class MemberView {
         }
 
         /** {@code deviceId} left; {@code reason} is null for a reason text this version does not know. */
-        default void left(String deviceId, LeaveReason reason) {
+        default void left(String deviceId, @Nullable LeaveReason reason) {
         }
 
         /** {@code member} is the new state of a member. */

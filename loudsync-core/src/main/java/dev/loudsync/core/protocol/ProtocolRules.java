@@ -3,6 +3,7 @@ package dev.loudsync.core.protocol;
 import dev.loudsync.core.Member;
 import java.util.Comparator;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The rules of the wire protocol that more than one part of LoudSync checks: the version, the
@@ -73,7 +74,7 @@ public final class ProtocolRules {
      * major version is {@value #MAJOR_VERSION}, such as {@code "1"}, {@code "1.0"}, {@code "1.2.3"}
      * or {@code "1.0.0-beta"}.
      */
-    public static boolean isSupportedVersion(String version) {
+    public static boolean isSupportedVersion(@Nullable String version) {
         if (version == null) {
             return true;
         }
@@ -94,7 +95,7 @@ public final class ProtocolRules {
      * {@code "1.2.0"}), else {@code "1"}, so that a guest written for version 1 sees the
      * {@code WELCOME} it always saw. A supported version is assumed.
      */
-    public static String welcomeVersion(String joinVersion) {
+    public static String welcomeVersion(@Nullable String joinVersion) {
         if (joinVersion == null) {
             return "1";
         }
@@ -115,7 +116,7 @@ public final class ProtocolRules {
      * characters, a non-empty {@code deviceId} of at most {@value #MAX_DEVICE_ID_CHARS}, and a
      * {@link #isDisplayName display name} as {@code deviceName}.
      */
-    public static String invalidJoinField(GuestMessage.Join join) {
+    public static @Nullable String invalidJoinField(GuestMessage.Join join) {
         if (!nonEmpty(join.sessionId(), MAX_SESSION_ID_CHARS)) {
             return "Invalid JOIN: sessionId must be a non-empty string of at most " + MAX_SESSION_ID_CHARS
                     + " characters";
@@ -132,12 +133,12 @@ public final class ProtocolRules {
     }
 
     /** A device id: 1 to {@value #MAX_DEVICE_ID_CHARS} characters. */
-    public static boolean isDeviceId(String id) {
+    public static boolean isDeviceId(@Nullable String id) {
         return nonEmpty(id, MAX_DEVICE_ID_CHARS);
     }
 
     /** A display name: 1 to {@value #MAX_DISPLAY_NAME_CHARS} characters, none of them a control character. */
-    public static boolean isDisplayName(String name) {
+    public static boolean isDisplayName(@Nullable String name) {
         return nonEmpty(name, MAX_DISPLAY_NAME_CHARS) && name.chars().noneMatch(Character::isISOControl);
     }
 
@@ -145,7 +146,7 @@ public final class ProtocolRules {
      * A session id a host may open or advertise: 1 to {@value #MAX_SESSION_ID_CHARS} characters,
      * ASCII letters, digits, {@code -} or spaces, at least one of them a letter or digit.
      */
-    public static boolean isSessionId(String id) {
+    public static boolean isSessionId(@Nullable String id) {
         if (!nonEmpty(id, MAX_SESSION_ID_CHARS)) {
             return false;
         }
@@ -165,7 +166,7 @@ public final class ProtocolRules {
      * Whether {@code type} has the syntax of a message type: {@code [A-Z][A-Z0-9_]*}, at most
      * {@value #MAX_TYPE_CHARS} characters. Protocol and application types alike.
      */
-    public static boolean isTypeSyntax(String type) {
+    public static boolean isTypeSyntax(@Nullable String type) {
         int n = type == null ? 0 : type.length();
         if (n == 0 || n > MAX_TYPE_CHARS || type.charAt(0) < 'A' || type.charAt(0) > 'Z') {
             return false;
@@ -196,7 +197,7 @@ public final class ProtocolRules {
         return millis >= 0 && millis <= MAX_LATENCY_MILLIS;
     }
 
-    private static boolean nonEmpty(String value, int maxChars) {
+    private static boolean nonEmpty(@Nullable String value, int maxChars) {
         return value != null && !value.isEmpty() && value.length() <= maxChars;
     }
 }

@@ -3,6 +3,7 @@ package dev.loudsync.core.protocol;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A guest's copy of the session's shared state (1.1), built from what the host sends: its
@@ -21,7 +22,7 @@ public final class StateView {
     /** Told of each change a message makes. Both methods default to nothing. */
     public interface Listener {
         /** The state changed to {@code state} at {@code version}, by a whole {@code STATE} or by {@code patch}. */
-        default void changed(long version, Map<String, Object> state, Map<String, Object> patch) {
+        default void changed(long version, Map<String, Object> state, @Nullable Map<String, @Nullable Object> patch) {
         }
 
         /** A patch did not fit the view, described by {@code what}. */
@@ -87,7 +88,7 @@ public final class StateView {
      * by key, {@code null} removes a key, anything else (arrays included) replaces. Neither argument
      * is changed; the result is unmodifiable and shares what did not change.
      */
-    public static Map<String, Object> apply(Map<String, Object> target, Map<String, Object> patch) {
+    public static Map<String, Object> apply(Map<String, Object> target, Map<String, @Nullable Object> patch) {
         Map<String, Object> result = new LinkedHashMap<>(target);
         for (Map.Entry<String, Object> e : patch.entrySet()) {
             Object value = e.getValue();

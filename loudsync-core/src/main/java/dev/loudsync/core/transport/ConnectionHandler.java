@@ -1,6 +1,7 @@
 package dev.loudsync.core.transport;
 
 import dev.loudsync.core.protocol.GuestMessage;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a transport tells the core about one connection; obtained from
@@ -25,10 +26,10 @@ public interface ConnectionHandler {
      *               names it in {@code replyTo}
      * @param detail what was wrong, safe to show to the guest (no exception class names)
      */
-    void onInvalidMessage(String type, String id, String detail);
+    void onInvalidMessage(@Nullable String type, @Nullable String id, String detail);
 
     /** {@link #onInvalidMessage(String, String, String)} for a frame whose request id is unknown. */
-    default void onInvalidMessage(String type, String detail) {
+    default void onInvalidMessage(@Nullable String type, String detail) {
         onInvalidMessage(type, null, detail);
     }
 

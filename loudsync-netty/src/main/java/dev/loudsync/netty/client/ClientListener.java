@@ -6,6 +6,7 @@ import dev.loudsync.core.protocol.ErrorCode;
 import dev.loudsync.core.protocol.HostMessage;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Receives a {@link LoudSyncClient}'s events. Every method has an empty default. Methods run on the
@@ -25,7 +26,7 @@ public interface ClientListener {
     }
 
     /** A member left; {@code reason} is null when the host sent a reason this client does not know. */
-    default void memberLeft(String deviceId, LeaveReason reason) {
+    default void memberLeft(String deviceId, @Nullable LeaveReason reason) {
     }
 
     default void memberUpdated(Member member) {
@@ -44,7 +45,7 @@ public interface ClientListener {
     }
 
     /** An application message from the host. */
-    default void message(String type, Map<String, Object> payload) {
+    default void message(String type, Map<String, @Nullable Object> payload) {
     }
 
     default void stateChanged(ClientState from, ClientState to) {

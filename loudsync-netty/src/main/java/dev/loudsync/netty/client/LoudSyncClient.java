@@ -39,7 +39,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.SplittableRandom;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -95,7 +95,7 @@ public final class LoudSyncClient implements AutoCloseable {
     private final EventLoopGroup ownGroup;
     private final EventLoop loop;
     private final ClientCodec codec = new ClientCodec();
-    private final SplittableRandom random = new SplittableRandom();
+    private final Random random = new Random();
 
     // ---- event loop only
     private ClientState state = ClientState.DISCONNECTED;

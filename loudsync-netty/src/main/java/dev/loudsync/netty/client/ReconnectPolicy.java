@@ -2,7 +2,7 @@ package dev.loudsync.netty.client;
 
 import java.time.Duration;
 import java.util.Objects;
-import java.util.random.RandomGenerator;
+import java.util.Random;
 
 /**
  * When to try again after a lost connection: exponential backoff with jitter. The n-th retry
@@ -34,8 +34,11 @@ public record ReconnectPolicy(Duration initialDelay, Duration maxDelay, int maxA
         }
     }
 
-    /** The wait before retry number {@code attempt} (from 0). */
-    public Duration delay(int attempt, RandomGenerator random) {
+    /**
+     * The wait before retry number {@code attempt} (from 0), its jitter drawn from {@code random} (a
+     * {@link Random}, not a {@code RandomGenerator}: Android (API level 26) has no such interface).
+     */
+    public Duration delay(int attempt, Random random) {
         long cap = maxDelay.toNanos();
         long d = initialDelay.toNanos();
         for (int i = 0; i < attempt && d < cap; i++) {

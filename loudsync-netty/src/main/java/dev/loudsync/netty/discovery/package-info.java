@@ -7,5 +7,11 @@
  * Both sides speak two mechanisms: DNS-SD (mDNS, service type {@value LanDiscovery#SERVICE_TYPE},
  * through JmDNS) and a UDP beacon (one JSON object per datagram, default port
  * {@value LanDiscovery#DEFAULT_BEACON_PORT}), as {@code PROTOCOL.md} describes under "LAN discovery".
+ *
+ * <p>Nothing in this package accepts or returns {@code null} unless it says so with
+ * {@link org.jspecify.annotations.Nullable @Nullable}.
  */
+@NullMarked
 package dev.loudsync.netty.discovery;
+
+import org.jspecify.annotations.NullMarked;

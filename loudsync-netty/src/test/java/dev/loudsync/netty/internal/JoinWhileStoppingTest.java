@@ -2,9 +2,9 @@ package dev.loudsync.netty.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.loudsync.core.ManualTime;
 import dev.loudsync.core.SessionConfig;
 import dev.loudsync.core.SessionRegistry;
+import dev.loudsync.testing.ManualTime;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.group.DefaultChannelGroup;

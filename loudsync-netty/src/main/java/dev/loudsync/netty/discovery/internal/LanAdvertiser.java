@@ -78,8 +78,11 @@ public final class LanAdvertiser {
             return;
         }
         prepared = true;
-        address = settings.networkInterfaceAddress().or(() -> java.util.Optional.ofNullable(boundAddress))
-                .or(Interfaces::defaultLanAddress).orElse(null);
+        // Not Optional.or: Android (API level 26) lacks it.
+        address = settings.networkInterfaceAddress().orElse(boundAddress);
+        if (address == null) {
+            address = Interfaces.defaultLanAddress().orElse(null);
+        }
         if (address == null && (settings.dnsSd() || settings.beacon())) {
             log.info("LAN discovery: no network interface that is up, not loopback and multicast-capable with an "
                     + "IPv4 address; sessions are not advertised");
