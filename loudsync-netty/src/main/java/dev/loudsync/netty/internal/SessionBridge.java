@@ -7,6 +7,7 @@ import dev.loudsync.core.protocol.GuestMessage;
 import dev.loudsync.core.protocol.HostMessage;
 import dev.loudsync.core.transport.ConnectionHandler;
 import dev.loudsync.netty.Abuse;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
@@ -66,13 +67,11 @@ final class SessionBridge extends ChannelInboundHandlerAdapter {
         }
         try {
             if (msg instanceof TextWebSocketFrame) {
-                connection.counters.received(((TextWebSocketFrame) msg).content().readableBytes());
                 onText((TextWebSocketFrame) msg);
             } else if (msg instanceof PongWebSocketFrame) {
                 handler.onSignOfLife();
             } else if (msg instanceof BinaryWebSocketFrame) {
-                connection.counters.received(((BinaryWebSocketFrame) msg).content().readableBytes());
-                connection.close(CloseCode.UNSUPPORTED_DATA);
+                onBinary((BinaryWebSocketFrame) msg);
             }
         } finally {
             ReferenceCountUtil.release(msg);
@@ -80,12 +79,14 @@ final class SessionBridge extends ChannelInboundHandlerAdapter {
     }
 
     private void onText(TextWebSocketFrame frame) {
+        ByteBuf content = frame.content();
+        connection.counters.received(content.readableBytes());
         long now = server.time().nanoTime();
         if (!rate.tryTake(now)) {
             rateLimited(now);
             return;
         }
-        MessageCodec.Decoded decoded = server.codec().decode(frame.content());
+        MessageCodec.Decoded decoded = server.codec().decode(content);
         if (!decoded.isValid()) {
             handler.onInvalidMessage(decoded.type(), decoded.detail());
             return;
@@ -97,14 +98,24 @@ final class SessionBridge extends ChannelInboundHandlerAdapter {
         }
         if (message instanceof GuestMessage.Join
                 && !server.joinGuard().allows(JoinGuard.ipOf(connection.remoteAddress()))) {
-            connection.send(new HostMessage.Error(ErrorCode.RATE_LIMITED,
-                    "Too many failed joins from this address; try again later"));
-            connection.close(CloseCode.RATE_LIMITED);
-            server.metrics().joinRefused(connection.remoteAddress(), ErrorCode.RATE_LIMITED);
-            server.metrics().abuse(Abuse.JOIN_GUESSING, connection.remoteAddress(), "too many failed joins");
+            refuseGuessing();
             return;
         }
         handler.onMessage(message);
+    }
+
+    private void onBinary(BinaryWebSocketFrame frame) {
+        connection.counters.received(frame.content().readableBytes());
+        connection.close(CloseCode.UNSUPPORTED_DATA);
+    }
+
+    /** A JOIN from an address past its failed-join limit. */
+    private void refuseGuessing() {
+        connection.send(new HostMessage.Error(ErrorCode.RATE_LIMITED,
+                "Too many failed joins from this address; try again later"));
+        connection.close(CloseCode.RATE_LIMITED);
+        server.metrics().joinRefused(connection.remoteAddress(), ErrorCode.RATE_LIMITED);
+        server.metrics().abuse(Abuse.JOIN_GUESSING, connection.remoteAddress(), "too many failed joins");
     }
 
     private void rateLimited(long now) {
