@@ -33,7 +33,8 @@ import java.util.concurrent.CompletableFuture;
  * }</pre>
  *
  * <h2>Lifecycle</h2>
- * A server is built stopped. {@link #start()} binds the port; {@link #stop()} sends
+ * A server is built stopped ({@link ServerState#NEW}; {@link #state()} tells where it is).
+ * {@link #start()} binds the port; {@link #stop()} sends
  * {@code SESSION_CLOSED} to every member of every session, waits (at most
  * {@link Builder#stopTimeout stopTimeout}) for those frames to be written, closes every connection,
  * releases the port and shuts down the threads the server made. Both return futures and are
@@ -49,7 +50,7 @@ public final class LoudSyncServer implements AutoCloseable {
     private final ServerRuntime runtime;
 
     private LoudSyncServer(Builder b) {
-        this.runtime = new ServerRuntime(b.toSettings());
+        this.runtime = new ServerRuntime(b.toSettings(), b.listener);
     }
 
     /** A new builder with the protocol's defaults. */
@@ -115,6 +116,21 @@ public final class LoudSyncServer implements AutoCloseable {
         return localAddress().getPort();
     }
 
+    /** Where the server is in its life; {@link ServerState#RUNNING} while it serves connections. */
+    public ServerState state() {
+        return runtime.state();
+    }
+
+    /**
+     * A snapshot of the server's connections, sessions and counters. Cheap enough to call on every
+     * scrape of a metrics endpoint: it takes no lock that connections wait on and walks the open
+     * sessions once; counting on the network threads costs no atomic instruction per frame. May be
+     * called from any thread, in any state.
+     */
+    public ServerStats stats() {
+        return runtime.stats();
+    }
+
     /** Builds a {@link LoudSyncServer}. Setting a property twice throws {@link IllegalStateException}. */
     public static final class Builder {
         private InetAddress bindAddress;
@@ -140,6 +156,7 @@ public final class LoudSyncServer implements AutoCloseable {
         private Duration failedJoinRefill;
         private LanAdvertising lanAdvertising;
         private SslContext tls;
+        private ServerListener listener;
 
         private Builder() {
         }
@@ -358,6 +375,17 @@ public final class LoudSyncServer implements AutoCloseable {
                 throw new IllegalArgumentException("tls: a client context (expected: SslContextBuilder.forServer)");
             }
             this.tls = context;
+            return this;
+        }
+
+        /**
+         * Told of connections opening and closing, refused joins and what the server's protections
+         * stop (see {@link ServerListener} for its threads); for example to audit, log or ban.
+         * Default: none. Counts of the same events are in {@link LoudSyncServer#stats()} either way.
+         */
+        public Builder listener(ServerListener serverListener) {
+            Checks.once(listener, "listener");
+            this.listener = Objects.requireNonNull(serverListener, "listener");
             return this;
         }
 

@@ -7,14 +7,18 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Reader;
+import dev.loudsync.netty.ServerStats;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +27,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * members                  the member list: id, name, role, status, latency
+ * stats                    the server's counts: connections, traffic, joins, leaves, closes, abuse
  * kick ID [REASON...]      removes a member (or denies its join request)
  * approve ID / deny ID     answers a join request
  * close                    ends the session
@@ -45,6 +50,7 @@ public final class HostCommands {
     private static final String HELP = String.join(System.lineSeparator(),
             "Commands:",
             "  members              list the members (id, name, role, status, latency)",
+            "  stats                show the server's counts (connections, traffic, refusals, abuse)",
             "  kick ID [REASON...]  remove a member; REASON is shown to it",
             "  approve ID           admit a guest waiting for approval",
             "  deny ID              refuse a guest waiting for approval",
@@ -52,16 +58,24 @@ public final class HostCommands {
             "  help                 show this list");
 
     private final Session session;
+    private final Supplier<ServerStats> stats;
     private final PrintStream out;
     private final Runnable close;
 
+    /** Commands without {@code stats} (it answers that there are none). */
+    public HostCommands(Session session, PrintStream out, Runnable close) {
+        this(session, () -> null, out, close);
+    }
+
     /**
      * @param session the session the commands act on
+     * @param stats   the server's stats, for the {@code stats} command (null when there are none)
      * @param out     where answers go
      * @param close   run by the {@code close} command: ends the session (and, in the host, the process)
      */
-    public HostCommands(Session session, PrintStream out, Runnable close) {
+    public HostCommands(Session session, Supplier<ServerStats> stats, PrintStream out, Runnable close) {
         this.session = Objects.requireNonNull(session, "session");
+        this.stats = Objects.requireNonNull(stats, "stats");
         this.out = Objects.requireNonNull(out, "out");
         this.close = Objects.requireNonNull(close, "close");
     }
@@ -97,6 +111,7 @@ public final class HostCommands {
             switch (command) {
                 case "" -> { }
                 case "members" -> members();
+                case "stats" -> stats();
                 case "kick" -> kick(id, rest);
                 case "approve" -> approve(id);
                 case "deny" -> deny(id);
@@ -130,6 +145,45 @@ public final class HostCommands {
         for (JoinRequest r : session.pendingRequests()) {
             out.println("Waiting for approval: " + r.deviceId() + " (" + r.deviceName() + ")");
         }
+    }
+
+    private void stats() {
+        ServerStats s = stats.get();
+        if (s == null) {
+            out.println("No server stats here.");
+            return;
+        }
+        out.println("Server " + s.state().name().toLowerCase(Locale.ROOT) + ": " + s.openSockets() + " sockets open, "
+                + s.joinedConnections() + " joined, " + s.unjoinedConnections() + " not joined; " + s.sessions()
+                + (s.sessions() == 1 ? " session, " : " sessions, ") + s.members() + " members");
+        out.println("Traffic: " + s.framesReceived() + " frames in (" + bytes(s.bytesReceived()) + "), "
+                + s.framesSent() + " out (" + bytes(s.bytesSent()) + "); " + s.connectionsOpened()
+                + " connections opened");
+        out.println("Joins: " + s.joinsAccepted() + " accepted; refused: " + nonZero(s.joinsRefused()));
+        out.println("Leaves: " + nonZero(s.leaves()));
+        Map<String, Long> closes = new LinkedHashMap<>();
+        s.closes().forEach((code, n) -> closes.put(code.code() + " " + code.name(), n));
+        out.println("Closes sent: " + nonZero(closes));
+        out.println("Abuse: " + nonZero(s.abuse()) + "; " + s.messagesDropped() + " messages dropped over the rate limit");
+    }
+
+    /** {@code KEY n, KEY n} of the entries that are not zero, or {@code none}. */
+    private static String nonZero(Map<?, Long> counts) {
+        StringBuilder sb = new StringBuilder();
+        counts.forEach((k, n) -> {
+            if (n != 0) {
+                sb.append(sb.length() > 0 ? ", " : "").append(k).append(' ').append(n);
+            }
+        });
+        return sb.length() > 0 ? sb.toString() : "none";
+    }
+
+    private static String bytes(long n) {
+        if (n < 1024) {
+            return n + " B";
+        }
+        return n < 1024 * 1024 ? String.format(Locale.ROOT, "%.1f KiB", n / 1024.0)
+                : String.format(Locale.ROOT, "%.1f MiB", n / (1024.0 * 1024));
     }
 
     private void printTable(List<String[]> rows) {

@@ -45,7 +45,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
  */
 @Command(name = "loudsync-host", sortOptions = false,
         description = {"Hosts a LoudSync session on the local network.",
-                "Commands on standard input: members, kick ID [REASON...], approve ID, deny ID, close, help."},
+                "Commands on standard input: members, stats, kick ID [REASON...], approve ID, deny ID, close, help."},
         footer = "Durations are a whole number and a unit: 500ms, 15s, 2m, 1h.")
 public final class HostMain implements Callable<Integer> {
 
@@ -148,6 +148,18 @@ public final class HostMain implements Callable<Integer> {
     @Option(names = "--no-qr", description = "do not print a QR code of the guest page's address")
     boolean noQr;
 
+    @Option(names = "--metrics", paramLabel = "[ADDR:]PORT",
+            description = "serve GET /metrics (Prometheus) and GET /health on PORT of the loopback address,"
+                    + " or of ADDR (default: off)")
+    String metrics;
+
+    /** How log lines are written. */
+    enum LogFormat { TEXT, JSON }
+
+    @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text",
+            description = "text, or json: one JSON object per line (default: ${DEFAULT-VALUE})")
+    LogFormat logFormat;
+
     @Option(names = "--help", usageHelp = true, description = "show this help and exit")
     boolean help;
 
@@ -169,6 +181,7 @@ public final class HostMain implements Callable<Integer> {
     static CommandLine commandLine(HostMain host) {
         return new CommandLine(host)
                 .registerConverter(Duration.class, Durations::option)
+                .setCaseInsensitiveEnumValuesAllowed(true)
                 .setParameterExceptionHandler(HostMain::usageError);
     }
 
@@ -183,13 +196,18 @@ public final class HostMain implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (logFormat == LogFormat.JSON) {
+            Logs.useConfiguration("logback-json.xml");
+        }
         SessionConfig config;
         LoudSyncServer server;
         GuestPage page = new GuestPage();
+        InetSocketAddress metricsAddress;
         try {
             config = sessionConfig();
+            metricsAddress = metrics != null ? MetricsEndpoint.parseAddress(metrics) : null;
             LoudSyncServer.Builder builder = LoudSyncServer.builder().bindAddress(bind).port(port)
-                    .joinTimeout(joinTimeout).webHandler(page).nativeTransport(!nio);
+                    .joinTimeout(joinTimeout).webHandler(page).nativeTransport(!nio).listener(new ServerEvents());
             if (ioThreads != null) {
                 builder.ioThreads(ioThreads);
             }
@@ -219,11 +237,27 @@ public final class HostMain implements Callable<Integer> {
             spec.commandLine().getErr().flush();
             return 1;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(server), "loudsync-shutdown"));
+        MetricsEndpoint endpoint = null;
+        if (metricsAddress != null) {
+            try {
+                endpoint = MetricsEndpoint.start(metricsAddress, server, session);
+            } catch (IOException e) {
+                server.stop().join();
+                spec.commandLine().getErr().println("loudsync-host: cannot serve metrics on " + metrics + ": " + e);
+                spec.commandLine().getErr().flush();
+                return 1;
+            }
+        }
+        MetricsEndpoint ops = endpoint;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(server, ops), "loudsync-shutdown"));
         printBanner(console, session, server.localAddress(), !noQr, tlsOn, tlsFingerprint);
+        if (ops != null) {
+            console.println("Metrics: " + ops.url() + "/metrics and " + ops.url() + "/health");
+            console.flush();
+        }
 
         CompletableFuture<Void> closeRequested = new CompletableFuture<>();
-        HostCommands commands = new HostCommands(session, console, () -> closeRequested.complete(null));
+        HostCommands commands = new HostCommands(session, server::stats, console, () -> closeRequested.complete(null));
         Thread reader = new Thread(() -> readCommands(commands), "loudsync-console");
         reader.setDaemon(true); // the end of input must not keep or end the process
         reader.start();
@@ -354,7 +388,7 @@ public final class HostMain implements Callable<Integer> {
      * The shutdown hook: stops the server (guests get {@code SESSION_CLOSED}), flushes the logs and
      * halts with 0, so that SIGTERM ends the process like {@code close} does rather than with 143.
      */
-    private void shutdown(LoudSyncServer server) {
+    private void shutdown(LoudSyncServer server, MetricsEndpoint endpoint) {
         log.info("Stopping: closing the session");
         int status = 0;
         try {
@@ -366,6 +400,9 @@ public final class HostMain implements Callable<Integer> {
             log.warn("Stopping the server failed", e);
             status = 1;
         } finally {
+            if (endpoint != null) {
+                endpoint.close(); // after the stop: /health answers 503 while it lasts
+            }
             console.flush();
             if (LoggerFactory.getILoggerFactory() instanceof LoggerContext logback) {
                 logback.stop();

@@ -41,6 +41,34 @@ class HostCommandsTest {
     }
 
     @Test
+    void stats_showsConnectionsTrafficRefusalsAndLeaves() {
+        start(false);
+        commands = new HostCommands(host.session, host.server::stats, out, closes::incrementAndGet);
+        WsGuest a = host.join("a", "Phone A");
+        WsGuest wrong = WsGuest.join(host.uri, "WRONG1", "w", "W");
+        assertThat(wrong.next("ERROR").at("/payload/code").asText()).isEqualTo("SESSION_NOT_FOUND");
+        TestHost.await("the refusal counted", () -> host.server.stats().joinsRefusedTotal() == 1);
+
+        String[] lines = run("stats").split("\\R");
+
+        assertThat(lines).hasSize(6);
+        assertThat(lines[0]).matches("Server running: \\d+ sockets open, 1 joined, \\d+ not joined; 1 session, 2 members");
+        assertThat(lines[1]).matches("Traffic: \\d+ frames in \\(\\d+(\\.\\d)? (B|KiB)\\), \\d+ out \\(\\d+(\\.\\d)? (B|KiB)\\); 2 connections opened");
+        assertThat(lines[2]).isEqualTo("Joins: 1 accepted; refused: SESSION_NOT_FOUND 1");
+        assertThat(lines[3]).isEqualTo("Leaves: none");
+        assertThat(lines[4]).isEqualTo("Closes sent: 4500 SESSION_NOT_FOUND 1");
+        assertThat(lines[5]).isEqualTo("Abuse: none; 0 messages dropped over the rate limit");
+        wrong.close();
+        a.close();
+    }
+
+    @Test
+    void stats_withoutAServer_saysSo() {
+        start(false);
+        assertThat(run("stats")).isEqualTo("No server stats here." + System.lineSeparator());
+    }
+
+    @Test
     void members_listsHostFirstThenGuests_withIdNameRoleStatusLatency() {
         start(false);
         host.join("a", "Phone A");

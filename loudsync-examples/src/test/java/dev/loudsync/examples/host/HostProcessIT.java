@@ -128,6 +128,38 @@ class HostProcessIT {
     }
 
     @Test
+    void withMetricsAndJsonLogs_servesMetricsAndHealthOnLoopback_logsJsonLines_andAnswersStats() throws Exception {
+        process = launch("--bind", "127.0.0.1", "--port", "0", "--session-id", "TEST42", "--host-name", "TestHost",
+                "--metrics", "0", "--log-format", "json");
+        URI uri = URI.create(awaitLine(stdout, l -> l.matches("  ws://127\\.0\\.0\\.1:\\d+/")).strip());
+        String metrics = awaitLine(stdout, l -> l.startsWith("Metrics: "));
+        assertThat(metrics).matches("Metrics: http://127\\.0\\.0\\.1:\\d+/metrics and http://127\\.0\\.0\\.1:\\d+/health");
+        URI base = URI.create(metrics.substring("Metrics: ".length(), metrics.indexOf("/metrics")));
+
+        WsGuest a = join(uri, "a", "A");
+        a.next("WELCOME");
+        String line = awaitLine(stderr, l -> l.contains("\"Joined: a (A)\""));
+        JsonNode event = WsGuest.JSON.readTree(line);
+        assertThat(event.path("level").asText()).isEqualTo("INFO");
+        assertThat(event.path("kvpList").toString()).contains("{\"event\":\"join\"}", "{\"member\":\"a\"}");
+
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        var health = http.send(java.net.http.HttpRequest.newBuilder(base.resolve("/health")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(health.body()).isEqualTo("running\n");
+        var scrape = http.send(java.net.http.HttpRequest.newBuilder(base.resolve("/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(scrape.statusCode()).isEqualTo(200);
+        assertThat(PrometheusText.parse(scrape.body()).value("loudsync_joins_accepted_total")).isEqualTo(1.0);
+
+        command("stats");
+        awaitLine(stdout, l -> l.equals("Joins: 1 accepted; refused: none"));
+        terminate();
+        assertExits(0);
+    }
+
+    @Test
     void invalidOption_exits2WithMessageAndNoStackTrace() throws Exception {
         process = launch("--port", "eighty");
 

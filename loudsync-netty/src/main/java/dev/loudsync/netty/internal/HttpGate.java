@@ -1,5 +1,7 @@
 package dev.loudsync.netty.internal;
 
+import dev.loudsync.netty.Abuse;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -23,16 +25,36 @@ import java.util.concurrent.TimeUnit;
  * The HTTP phase's guard: a request must arrive complete within the handshake timeout (against
  * slowloris; idle keep-alive connections get the same deadline), its head must be within the
  * decoder's bounds, and it must have no body. Anything else is answered with an error status and
- * the connection closed. Removed once the WebSocket upgrade is done.
+ * the connection closed, and reported as abuse. Removed once the WebSocket upgrade is done.
+ *
+ * <p>A timeout counts as abuse only if a request was begun: its {@link #arrivals()} handler, placed
+ * before the HTTP decoder, sees the raw bytes the decoder keeps to itself until a request's head is
+ * complete. A connection that sent nothing (a browser's spare or idle keep-alive connection) is
+ * closed without a report.
  */
 final class HttpGate extends ChannelInboundHandlerAdapter {
 
     private final long timeoutNanos;
+    private final ServerMetrics metrics;
+    private final Arrivals arrivals = new Arrivals();
     private ScheduledFuture<?> deadline;
     private boolean discarding;
+    /** Bytes arrived since the last complete request. */
+    private boolean begun;
+    private boolean removed;
 
     HttpGate(long timeoutNanos) {
+        this(timeoutNanos, ServerMetrics.detached());
+    }
+
+    HttpGate(long timeoutNanos, ServerMetrics metrics) {
         this.timeoutNanos = timeoutNanos;
+        this.metrics = metrics;
+    }
+
+    /** The handler to place just before the HTTP decoder; it leaves the pipeline after the gate. */
+    ChannelInboundHandlerAdapter arrivals() {
+        return arrivals;
     }
 
     @Override
@@ -43,6 +65,7 @@ final class HttpGate extends ChannelInboundHandlerAdapter {
 
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
+        removed = true;
         disarm();
     }
 
@@ -56,6 +79,10 @@ final class HttpGate extends ChannelInboundHandlerAdapter {
     void arm(ChannelHandlerContext ctx) {
         disarm();
         deadline = ctx.executor().schedule(() -> {
+            if (begun) {
+                metrics.abuse(Abuse.HANDSHAKE_TIMEOUT, NettyConnection.formatAddress(ctx.channel().remoteAddress()),
+                        "request not complete within " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
+            }
             ctx.close();
         }, timeoutNanos, TimeUnit.NANOSECONDS);
     }
@@ -82,6 +109,13 @@ final class HttpGate extends ChannelInboundHandlerAdapter {
             if (deadline == null) {
                 arm(ctx);
             }
+            if (request.decoderResult().isFailure() && !ctx.channel().isActive()) {
+                // The decoder gives up on a request cut short by the close (ours at the deadline,
+                // or the peer's): nobody to answer, and nothing more to report.
+                ReferenceCountUtil.release(msg);
+                discarding = true;
+                return;
+            }
             if (request.decoderResult().isFailure()) {
                 Throwable cause = request.decoderResult().cause();
                 refuse(ctx, msg, cause instanceof TooLongFrameException
@@ -97,6 +131,7 @@ final class HttpGate extends ChannelInboundHandlerAdapter {
             return;
         }
         if (msg instanceof LastHttpContent) {
+            begun = false;
             disarm();
         }
         ctx.fireChannelRead(msg);
@@ -106,9 +141,26 @@ final class HttpGate extends ChannelInboundHandlerAdapter {
         ReferenceCountUtil.release(msg);
         discarding = true;
         disarm();
+        Abuse kind = status.equals(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE) ? Abuse.REQUEST_BODY
+                : status.equals(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE) ? Abuse.HEADERS_TOO_LARGE
+                : Abuse.MALFORMED_REQUEST;
+        metrics.abuse(kind, NettyConnection.formatAddress(ctx.channel().remoteAddress()), status.toString());
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.EMPTY_BUFFER);
         response.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);
         response.headers().set(HttpHeaderNames.CONNECTION, "close");
         ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** Marks that bytes of a request arrived; once the gate is gone, takes itself out at the next read. */
+    private final class Arrivals extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (removed) {
+                ctx.pipeline().remove(this);
+            } else if (msg instanceof ByteBuf && ((ByteBuf) msg).isReadable()) {
+                begun = true;
+            }
+            ctx.fireChannelRead(msg);
+        }
     }
 }

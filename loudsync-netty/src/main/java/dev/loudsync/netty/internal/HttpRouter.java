@@ -39,13 +39,19 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final OriginPolicy origins;
     private final WebHandler web;
     private final boolean tls;
+    private final ServerMetrics metrics;
 
     HttpRouter(String path, OriginPolicy origins, WebHandler web, boolean tls) {
+        this(path, origins, web, tls, ServerMetrics.detached());
+    }
+
+    HttpRouter(String path, OriginPolicy origins, WebHandler web, boolean tls, ServerMetrics metrics) {
         super(false);
         this.path = path;
         this.origins = origins;
         this.web = web;
         this.tls = tls;
+        this.metrics = metrics;
     }
 
     @Override
@@ -59,6 +65,9 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                     request.headers().get(HttpHeaderNames.HOST), tls)) {
                 log.debug("Refused a WebSocket upgrade from {} with origin {}", ctx.channel().remoteAddress(),
                         request.headers().get(HttpHeaderNames.ORIGIN));
+                metrics.abuse(dev.loudsync.netty.Abuse.ORIGIN_REFUSED,
+                        NettyConnection.formatAddress(ctx.channel().remoteAddress()),
+                        "origin " + request.headers().get(HttpHeaderNames.ORIGIN));
                 respond(ctx, request, status(HttpResponseStatus.FORBIDDEN), false);
             } else {
                 ctx.fireChannelRead(request);

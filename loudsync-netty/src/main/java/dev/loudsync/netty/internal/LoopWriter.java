@@ -37,6 +37,7 @@ final class LoopWriter implements Runnable {
 
     /** Writes {@code frame} (ownership passes) to the connection; flushed at the end of the turn. */
     void write(NettyConnection c, ByteBuf frame) {
+        c.counters.sent(frame);
         c.channel().write(frame, c.channel().voidPromise());
         if (!c.flushPending) {
             c.flushPending = true;

@@ -4,6 +4,7 @@ import dev.loudsync.core.TimeSource;
 import dev.loudsync.core.protocol.CloseCode;
 import dev.loudsync.core.protocol.HostMessage;
 import dev.loudsync.core.transport.Connection;
+import dev.loudsync.netty.Abuse;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
@@ -12,6 +13,7 @@ import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * A WebSocket channel as the core sees it. Every write happens on the channel's event loop, in the
@@ -25,18 +27,40 @@ final class NettyConnection implements Connection {
     /** How long after our close frame the socket is closed (the peer may answer meanwhile). */
     static final long CLOSE_REPLY_TIMEOUT_MILLIS = 1_000;
 
+    private static final int FRESH = 0;
+    private static final int WELCOMED = 1;
+    private static final int ENDED = 2;
+    private static final AtomicIntegerFieldUpdater<NettyConnection> MEMBERSHIP =
+            AtomicIntegerFieldUpdater.newUpdater(NettyConnection.class, "membership");
+
     private final Channel channel;
     private final WebSocketFrames frames;
     private final TimeSource time;
     private final String remoteAddress;
+    private final ServerMetrics metrics;
+    /** The frame counters of the channel's event loop. */
+    final ServerMetrics.LoopCounters counters;
     /** Event loop only: a write is waiting for this turn's flush. */
     boolean flushPending;
+    /** Event loop only: the code of the close frame the server sent, or null. */
+    private CloseCode closeCode;
+    /**
+     * FRESH, WELCOMED once a WELCOME went out (the session's thread), ENDED once closed (the event
+     * loop): the two race, and the joined-connections gauge must count each connection once.
+     */
+    private volatile int membership;
 
     NettyConnection(Channel channel, WebSocketFrames frames, TimeSource time) {
+        this(channel, frames, time, ServerMetrics.detached());
+    }
+
+    NettyConnection(Channel channel, WebSocketFrames frames, TimeSource time, ServerMetrics metrics) {
         this.channel = channel;
         this.frames = frames;
         this.time = time;
         this.remoteAddress = formatAddress(channel.remoteAddress());
+        this.metrics = metrics;
+        this.counters = metrics.countersFor(channel.eventLoop());
     }
 
     Channel channel() {
@@ -48,7 +72,35 @@ final class NettyConnection implements Connection {
         if (!channel.isActive()) {
             return;
         }
+        if (message instanceof HostMessage.Welcome && MEMBERSHIP.compareAndSet(this, FRESH, WELCOMED)) {
+            metrics.connectionJoined();
+        }
         writeFrame(frames.textFrame(message, time.currentTimeMillis(), channel.alloc()));
+    }
+
+    /**
+     * Called once, on the event loop, when the channel is closed.
+     *
+     * @return whether the connection carried a member (got a {@code WELCOME})
+     */
+    boolean ended() {
+        return MEMBERSHIP.getAndSet(this, ENDED) == WELCOMED;
+    }
+
+    /** The code of the close frame the server sent, or null; event loop only. */
+    CloseCode closeCode() {
+        return closeCode;
+    }
+
+    /**
+     * Records a close frame sent for this connection by another handler (Netty's frame decoder
+     * answers protocol violations itself); the first code sent is the one that counts.
+     */
+    void closeSentElsewhere(CloseCode code) {
+        if (closeCode == null && code != null) {
+            closeCode = code;
+            metrics.closeSent(code);
+        }
     }
 
     /** Writes a ready frame (ownership passes) on the event loop. */
@@ -74,6 +126,14 @@ final class NettyConnection implements Connection {
     private void closeNow(CloseCode code) {
         if (!channel.isActive()) {
             return;
+        }
+        if (closeCode == null) {
+            closeCode = code;
+            metrics.closeSent(code);
+            if (code == CloseCode.SLOW_CONSUMER) {
+                metrics.abuse(Abuse.SLOW_CONSUMER, remoteAddress, "over " + channel.config().getWriteBufferHighWaterMark()
+                        + " bytes waiting to be written");
+            }
         }
         // Netty's protocol handler drops writes after a close frame. Reading stops here too: the
         // frame decoder answers a protocol violation with a close frame of its own, and a guest

@@ -1,5 +1,6 @@
 package dev.loudsync.netty.internal;
 
+import dev.loudsync.netty.Abuse;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
@@ -57,9 +58,11 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
 
     @Override
     protected void initChannel(Channel ch) {
-        String ip = JoinGuard.ipOf(NettyConnection.formatAddress(ch.remoteAddress()));
+        String address = NettyConnection.formatAddress(ch.remoteAddress());
+        String ip = JoinGuard.ipOf(address);
         if (!server.limits().tryAcquire(ip)) {
             ch.close();
+            server.metrics().abuse(Abuse.TOO_MANY_CONNECTIONS, address, "over the connection limit");
             return;
         }
         ch.closeFuture().addListener(f -> server.limits().release(ip));
@@ -69,10 +72,12 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
         if (s.tls() != null) {
             p.addLast(s.tls().newHandler(ch.alloc()));
         }
+        HttpGate gate = new HttpGate(s.handshakeTimeout().toNanos(), server.metrics());
+        p.addLast(gate.arrivals());
         p.addLast(new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADERS, 8192));
-        p.addLast(new HttpGate(s.handshakeTimeout().toNanos()));
+        p.addLast(gate);
         p.addLast(new HttpObjectAggregator(1024));
-        p.addLast(new HttpRouter(s.path(), server.origins(), s.webHandler(), s.tls() != null));
+        p.addLast(new HttpRouter(s.path(), server.origins(), s.webHandler(), s.tls() != null, server.metrics()));
         p.addLast(new WebSocketServerProtocolHandler(webSocket));
         p.addLast(new WebSocketFrameAggregator(s.maxFrameBytes()));
         p.addLast(last.get());

@@ -5,6 +5,10 @@ import dev.loudsync.core.SessionConfig;
 import dev.loudsync.core.SessionRegistry;
 import dev.loudsync.core.TimeSource;
 import dev.loudsync.core.protocol.CloseCode;
+import dev.loudsync.core.protocol.ErrorCode;
+import dev.loudsync.netty.ServerListener;
+import dev.loudsync.netty.ServerState;
+import dev.loudsync.netty.ServerStats;
 import dev.loudsync.netty.WebHandler;
 import dev.loudsync.netty.discovery.LanAdvertising;
 import dev.loudsync.netty.discovery.internal.LanAdvertiser;
@@ -25,15 +29,16 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The engine behind {@code LoudSyncServer}: its threads, sockets, sessions and lifecycle.
  *
- * <p>States go NEW → STARTING → STARTED → STOPPING → STOPPED (or NEW → STOPPED, or STARTING →
- * STOPPED when binding fails). Transitions happen under {@link #lock}; the slow parts run on
- * futures.
+ * <p>States ({@link ServerState}) go NEW → STARTING → RUNNING → STOPPING → STOPPED (or NEW →
+ * STOPPED, or STARTING → STOPPED when binding fails). Transitions happen under {@link #lock}; the
+ * slow parts run on futures.
  */
 public final class ServerRuntime {
 
@@ -48,8 +53,6 @@ public final class ServerRuntime {
             Duration failedJoinRefill, LanAdvertising lanAdvertising, io.netty.handler.ssl.SslContext tls) {
     }
 
-    private enum State { NEW, STARTING, STARTED, STOPPING, STOPPED }
-
     private final Settings settings;
     private final EventLoopGroup boss;
     private final EventLoopGroup worker;
@@ -57,16 +60,19 @@ public final class ServerRuntime {
     private final SessionRegistry registry;
     private final ServerContext context;
     private final ChannelGroup channels;
+    private final ServerMetrics metrics;
     private final Object lock = new Object();
-    private State state = State.NEW;
+    private ServerState state = ServerState.NEW;
     private final CompletableFuture<Void> started = new CompletableFuture<>();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private Channel serverChannel;
     private final LanAdvertiser advertiser; // null when LAN discovery is off
     private CompletableFuture<Void> advertisingStopped = CompletableFuture.completedFuture(null);
 
-    public ServerRuntime(Settings settings) {
+    /** @param listener the application's server listener, or null */
+    public ServerRuntime(Settings settings, ServerListener listener) {
         this.settings = settings;
+        this.metrics = new ServerMetrics(listener);
         if (settings.workerGroup() != null) {
             this.boss = settings.bossGroup();
             this.worker = settings.workerGroup();
@@ -83,16 +89,20 @@ public final class ServerRuntime {
         JoinGuard joinGuard = new JoinGuard(settings.timeSource(), settings.failedJoinBurst(),
                 settings.failedJoinRefill());
         AtomicBoolean stopping = new AtomicBoolean();
+        BiConsumer<String, ErrorCode> guessing = joinGuard.countingUnless(stopping);
         this.registry = SessionRegistry.builder()
                 .timeSource(settings.timeSource())
                 .executors(() -> new EventLoopExecutor(worker.next()))
                 .broadcaster(new FrameBroadcaster(frames, settings.timeSource(), ByteBufAllocator.DEFAULT))
                 .joinTimeout(settings.joinTimeout())
-                .onJoinRefused(joinGuard.countingUnless(stopping))
+                .onJoinRefused((address, code) -> {
+                    guessing.accept(address, code);
+                    metrics.joinRefused(address, code);
+                })
                 .build();
         this.context = new ServerContext(registry, settings.timeSource(), codec, frames, joinGuard,
                 new ConnectionLimits(settings.maxConnections(), settings.maxConnectionsPerAddress()),
-                new OriginPolicy(settings.allowedOrigins()), settings, stopping);
+                new OriginPolicy(settings.allowedOrigins()), settings, stopping, metrics);
         this.channels = new DefaultChannelGroup("loudsync", worker.next());
         this.advertiser = settings.lanAdvertising() != null
                 ? new LanAdvertiser(settings.lanAdvertising(), registry, settings.timeSource(),
@@ -107,10 +117,11 @@ public final class ServerRuntime {
 
     public Session openSession(SessionConfig config) {
         synchronized (lock) {
-            if (state == State.STOPPING || state == State.STOPPED) {
+            if (state == ServerState.STOPPING || state == ServerState.STOPPED) {
                 throw new IllegalStateException("server is " + state.name().toLowerCase());
             }
             Session session = registry.open(config);
+            session.addListener(metrics.sessionListener());
             if (advertiser != null) {
                 advertiser.sessionOpened(session);
             }
@@ -118,10 +129,21 @@ public final class ServerRuntime {
         }
     }
 
+    public ServerState state() {
+        synchronized (lock) {
+            return state;
+        }
+    }
+
+    /** A snapshot of the counters; cheap: no lock but the state's, one pass over the open sessions. */
+    public ServerStats stats() {
+        return metrics.snapshot(state(), context.limits().open(), registry.sessions());
+    }
+
     public InetSocketAddress localAddress() {
         synchronized (lock) {
-            if (state != State.STARTED) {
-                throw new IllegalStateException("server is " + state.name().toLowerCase() + " (expected: started)");
+            if (state != ServerState.RUNNING) {
+                throw new IllegalStateException("server is " + state.name().toLowerCase() + " (expected: running)");
             }
             return (InetSocketAddress) serverChannel.localAddress();
         }
@@ -129,16 +151,16 @@ public final class ServerRuntime {
 
     public CompletableFuture<Void> start() {
         synchronized (lock) {
-            if (state == State.STOPPING || state == State.STOPPED) {
+            if (state == ServerState.STOPPING || state == ServerState.STOPPED) {
                 if (!started.isDone()) {
                     started.completeExceptionally(new IllegalStateException("server was stopped"));
                 }
                 return started;
             }
-            if (state != State.NEW) {
+            if (state != ServerState.NEW) {
                 return started;
             }
-            state = State.STARTING;
+            state = ServerState.STARTING;
         }
         if (advertiser != null) {
             advertiser.prepare(); // lists network interfaces here, not on a network thread
@@ -167,9 +189,9 @@ public final class ServerRuntime {
                 boolean stopRequested;
                 synchronized (lock) {
                     serverChannel = bind.channel();
-                    stopRequested = state != State.STARTING;
+                    stopRequested = state != ServerState.STARTING;
                     if (!stopRequested) {
-                        state = State.STARTED;
+                        state = ServerState.RUNNING;
                     }
                 }
                 log.debug("Listening on {} ({})", bind.channel().localAddress(), Transports.name(boss));
@@ -189,7 +211,7 @@ public final class ServerRuntime {
 
     private void failStart(Throwable cause) {
         synchronized (lock) {
-            state = State.STOPPED;
+            state = ServerState.STOPPED;
         }
         started.completeExceptionally(cause);
         releaseThreads().whenComplete((v, e) -> stopped.complete(null));
@@ -200,15 +222,15 @@ public final class ServerRuntime {
         synchronized (lock) {
             switch (state) {
                 case NEW:
-                    state = State.STOPPED;
+                    state = ServerState.STOPPED;
                     registry.closeAll();
                     releaseThreads().whenComplete((v, e) -> stopped.complete(null));
                     return stopped;
                 case STARTING:
-                    state = State.STOPPING; // the bind listener finishes the stop
+                    state = ServerState.STOPPING; // the bind listener finishes the stop
                     return stopped;
-                case STARTED:
-                    state = State.STOPPING;
+                case RUNNING:
+                    state = ServerState.STOPPING;
                     now = true;
                     break;
                 default:
@@ -253,10 +275,10 @@ public final class ServerRuntime {
 
     private void finishStop() {
         synchronized (lock) {
-            if (state == State.STOPPED) {
+            if (state == ServerState.STOPPED) {
                 return;
             }
-            state = State.STOPPED;
+            state = ServerState.STOPPED;
         }
         CompletableFuture<Void> lan;
         synchronized (lock) {

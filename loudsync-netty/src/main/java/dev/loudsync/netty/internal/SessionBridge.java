@@ -6,10 +6,13 @@ import dev.loudsync.core.protocol.ErrorCode;
 import dev.loudsync.core.protocol.GuestMessage;
 import dev.loudsync.core.protocol.HostMessage;
 import dev.loudsync.core.transport.ConnectionHandler;
+import dev.loudsync.netty.Abuse;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
@@ -48,8 +51,9 @@ final class SessionBridge extends ChannelInboundHandlerAdapter {
             ctx.pipeline().remove(HttpGate.class);
             ctx.pipeline().remove(HttpRouter.class);
             TimeSource time = server.time();
-            connection = new NettyConnection(ctx.channel(), server.frames(), time);
+            connection = new NettyConnection(ctx.channel(), server.frames(), time, server.metrics());
             rate = new TokenBucket(server.messagesPerSecond(), server.messageBurst(), time.nanoTime());
+            server.metrics().connectionOpened(connection.remoteAddress());
             handler = server.registry().accept(connection);
         }
         ctx.fireUserEventTriggered(evt);
@@ -67,7 +71,7 @@ final class SessionBridge extends ChannelInboundHandlerAdapter {
             } else if (msg instanceof PongWebSocketFrame) {
                 handler.onSignOfLife();
             } else if (msg instanceof BinaryWebSocketFrame) {
-                connection.close(CloseCode.UNSUPPORTED_DATA);
+                onBinary((BinaryWebSocketFrame) msg);
             }
         } finally {
             ReferenceCountUtil.release(msg);
@@ -75,12 +79,14 @@ final class SessionBridge extends ChannelInboundHandlerAdapter {
     }
 
     private void onText(TextWebSocketFrame frame) {
+        ByteBuf content = frame.content();
+        connection.counters.received(content.readableBytes());
         long now = server.time().nanoTime();
         if (!rate.tryTake(now)) {
             rateLimited(now);
             return;
         }
-        MessageCodec.Decoded decoded = server.codec().decode(frame.content());
+        MessageCodec.Decoded decoded = server.codec().decode(content);
         if (!decoded.isValid()) {
             handler.onInvalidMessage(decoded.type(), decoded.detail());
             return;
@@ -92,15 +98,28 @@ final class SessionBridge extends ChannelInboundHandlerAdapter {
         }
         if (message instanceof GuestMessage.Join
                 && !server.joinGuard().allows(JoinGuard.ipOf(connection.remoteAddress()))) {
-            connection.send(new HostMessage.Error(ErrorCode.RATE_LIMITED,
-                    "Too many failed joins from this address; try again later"));
-            connection.close(CloseCode.RATE_LIMITED);
+            refuseGuessing();
             return;
         }
         handler.onMessage(message);
     }
 
+    private void onBinary(BinaryWebSocketFrame frame) {
+        connection.counters.received(frame.content().readableBytes());
+        connection.close(CloseCode.UNSUPPORTED_DATA);
+    }
+
+    /** A JOIN from an address past its failed-join limit. */
+    private void refuseGuessing() {
+        connection.send(new HostMessage.Error(ErrorCode.RATE_LIMITED,
+                "Too many failed joins from this address; try again later"));
+        connection.close(CloseCode.RATE_LIMITED);
+        server.metrics().joinRefused(connection.remoteAddress(), ErrorCode.RATE_LIMITED);
+        server.metrics().abuse(Abuse.JOIN_GUESSING, connection.remoteAddress(), "too many failed joins");
+    }
+
     private void rateLimited(long now) {
+        server.metrics().messageDropped();
         if (now - floodWindowStart > FLOOD_WINDOW_NANOS) {
             floodWindowStart = now;
             droppedInWindow = 0;
@@ -109,6 +128,8 @@ final class SessionBridge extends ChannelInboundHandlerAdapter {
             log.debug("Closing {}: kept flooding", connection.remoteAddress());
             connection.send(new HostMessage.Error(ErrorCode.RATE_LIMITED, "Too many messages"));
             connection.close(CloseCode.RATE_LIMITED);
+            server.metrics().abuse(Abuse.FLOODING, connection.remoteAddress(),
+                    droppedInWindow + " messages over the rate limit within 10 s");
             return;
         }
         if (now - lastNoticeNanos >= RATE_LIMITED_NOTICE_NANOS || droppedInWindow == 1) {
@@ -129,12 +150,20 @@ final class SessionBridge extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         if (handler != null) {
             handler.onClosed();
+            server.metrics().connectionClosed(connection.remoteAddress(), connection.closeCode(), connection.ended());
         }
         ctx.fireChannelInactive();
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (connection != null) {
+            CorruptedWebSocketFrameException violation = violation(cause);
+            if (violation != null && violation.closeStatus() != null) {
+                // Netty's frame decoder already sent its own close frame for this one.
+                connection.closeSentElsewhere(CloseCode.of(violation.closeStatus().code()));
+            }
+        }
         if (cause instanceof TooLongFrameException && connection != null) {
             // a fragmented message over the limit (single frames are caught by the decoder)
             connection.close(CloseCode.MESSAGE_TOO_BIG);
@@ -143,6 +172,15 @@ final class SessionBridge extends ChannelInboundHandlerAdapter {
         // Peers cause these (resets, protocol violations the decoder already answered): not our error.
         log.debug("Closing {} after {}", ctx.channel().remoteAddress(), cause.toString());
         ctx.close();
+    }
+
+    private static CorruptedWebSocketFrameException violation(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof CorruptedWebSocketFrameException) {
+                return (CorruptedWebSocketFrameException) t;
+            }
+        }
+        return null;
     }
 
     /** Used by the server when it stops: connections that never joined are told it is going away. */
