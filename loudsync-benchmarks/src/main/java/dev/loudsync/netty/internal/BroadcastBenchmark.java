@@ -82,7 +82,7 @@ public class BroadcastBenchmark {
         public void setUp() {
             NettyWorkerThreads.requireCurrent();
             loop = LOOP.get();
-            WebSocketFrames frames = new WebSocketFrames(new MessageCodec(65_536));
+            WebSocketFrames frames = new WebSocketFrames(new HostEncoder());
             broadcaster = new FrameBroadcaster(frames, TimeSource.system(), ByteBufAllocator.DEFAULT);
             for (int i = 0; i < recipients; i++) {
                 EmbeddedChannel ch = new EmbeddedChannel(false, false); // registered with the shared loop below

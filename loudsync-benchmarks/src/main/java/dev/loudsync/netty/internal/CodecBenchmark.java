@@ -23,7 +23,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * {@link MessageCodec}: decoding the two frames a guest sends most ({@code JOIN} once,
+ * {@link GuestDecoder} and {@link HostEncoder}: decoding the two frames a guest sends most ({@code JOIN} once,
  * {@code HEARTBEAT} every 5 s), and encoding the membership messages the host sends.
  *
  * <p>Decoding reads a buffer allocated once: {@code direct} is what the server's WebSocket decoder
@@ -58,7 +58,7 @@ public class CodecBenchmark {
         @Param({"direct", "heap"})
         public String buffer;
 
-        final MessageCodec codec = new MessageCodec(MAX_FRAME_BYTES);
+        final GuestDecoder codec = new GuestDecoder(MAX_FRAME_BYTES);
         ByteBuf join;
         ByteBuf heartbeat;
 
@@ -85,7 +85,7 @@ public class CodecBenchmark {
             return buf.writeBytes(bytes);
         }
 
-        private static void requireType(MessageCodec.Decoded d, Class<? extends GuestMessage> type) {
+        private static void requireType(GuestDecoder.Decoded d, Class<? extends GuestMessage> type) {
             if (!type.isInstance(d.message())) {
                 throw new IllegalStateException("Expected a " + type.getSimpleName() + ", decoded " + d);
             }
@@ -101,7 +101,7 @@ public class CodecBenchmark {
     /** A {@code MEMBER_JOINED} of one member. */
     @State(Scope.Thread)
     public static class Joined {
-        final MessageCodec codec = new MessageCodec(MAX_FRAME_BYTES);
+        final HostEncoder codec = new HostEncoder();
         final HostMessage message = new HostMessage.MemberJoined(SampleData.guest(456));
 
         @Setup(Level.Trial)
@@ -116,7 +116,7 @@ public class CodecBenchmark {
         @Param({"10", "1000"})
         public int members;
 
-        final MessageCodec codec = new MessageCodec(MAX_FRAME_BYTES);
+        final HostEncoder codec = new HostEncoder();
         final WebSocketFrames frames = new WebSocketFrames(codec);
         HostMessage message;
 
@@ -128,14 +128,14 @@ public class CodecBenchmark {
     }
 
     @Benchmark
-    public MessageCodec.Decoded decodeJoin(Incoming in) {
+    public GuestDecoder.Decoded decodeJoin(Incoming in) {
         // decode leaves the indices alone; resetting them anyway keeps every call on the whole frame.
         in.join.readerIndex(0);
         return in.codec.decode(in.join);
     }
 
     @Benchmark
-    public MessageCodec.Decoded decodeHeartbeat(Incoming in) {
+    public GuestDecoder.Decoded decodeHeartbeat(Incoming in) {
         in.heartbeat.readerIndex(0);
         return in.codec.decode(in.heartbeat);
     }
@@ -160,7 +160,7 @@ public class CodecBenchmark {
         }
     }
 
-    private static int encodeAndRelease(MessageCodec codec, HostMessage message) {
+    private static int encodeAndRelease(HostEncoder codec, HostMessage message) {
         ByteBuf buf = codec.encode(message, SampleData.CREATED_AT, ByteBufAllocator.DEFAULT);
         try {
             return buf.readableBytes();

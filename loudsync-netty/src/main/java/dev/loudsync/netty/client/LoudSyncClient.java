@@ -2,13 +2,17 @@ package dev.loudsync.netty.client;
 
 import dev.loudsync.core.Member;
 import dev.loudsync.core.TimeSource;
+import dev.loudsync.core.protocol.ApplicationMessage;
 import dev.loudsync.core.protocol.Capability;
 import dev.loudsync.core.protocol.CloseCode;
+import dev.loudsync.core.protocol.GuestMessage;
 import dev.loudsync.core.protocol.HostMessage;
 import dev.loudsync.core.protocol.MessageTypes;
+import dev.loudsync.core.protocol.ProtocolRules;
 import dev.loudsync.netty.internal.ClientCodec;
 import dev.loudsync.netty.internal.Transports;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -29,6 +33,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -38,6 +43,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.OptionalInt;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
@@ -230,7 +236,7 @@ public final class LoudSyncClient implements AutoCloseable {
         if (!MessageTypes.isApplicationType(type)) {
             throw new IllegalArgumentException("type: " + type + " (expected: an upper-case application type)");
         }
-        String text = codec.application(type, payload, time.currentTimeMillis());
+        String text = codec.encodeToString(codec.application(type, payload), time.currentTimeMillis());
         CompletableFuture<Void> result = new CompletableFuture<>();
         loop.execute(() -> {
             if (state != ClientState.CONNECTED || channel == null) {
@@ -255,7 +261,7 @@ public final class LoudSyncClient implements AutoCloseable {
             }
             leaving = result;
             if (state == ClientState.CONNECTED) {
-                channel.writeAndFlush(new TextWebSocketFrame(codec.leave(time.currentTimeMillis())));
+                sendMessage(new GuestMessage.Leave(null));
             }
             Channel ch = channel;
             loop.schedule(() -> {
@@ -323,9 +329,9 @@ public final class LoudSyncClient implements AutoCloseable {
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
             if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
-                List<String> caps = batching ? List.of(Capability.MEMBERS_CHANGED) : List.of();
-                ctx.writeAndFlush(new TextWebSocketFrame(codec.join(sessionId, deviceId, deviceName, pin,
-                        resumeToken, caps, time.currentTimeMillis())));
+                Set<String> caps = batching ? Set.of(Capability.MEMBERS_CHANGED) : Set.of();
+                sendMessage(new GuestMessage.Join(sessionId, deviceId, deviceName, ProtocolRules.CLIENT_VERSION,
+                        pin, resumeToken, caps));
             }
             ctx.fireUserEventTriggered(evt);
         }
@@ -334,7 +340,7 @@ public final class LoudSyncClient implements AutoCloseable {
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             try {
                 if (msg instanceof TextWebSocketFrame) {
-                    onText(((TextWebSocketFrame) msg).text());
+                    onText(((TextWebSocketFrame) msg).content());
                 } else if (msg instanceof CloseWebSocketFrame) {
                     CloseWebSocketFrame close = (CloseWebSocketFrame) msg;
                     closeCode = close.statusCode();
@@ -362,16 +368,17 @@ public final class LoudSyncClient implements AutoCloseable {
         }
     }
 
-    private void onText(String text) {
+    private void onText(ByteBuf text) {
         ClientCodec.Incoming in = codec.decode(text);
         if (in == null) {
-            log.debug("Ignoring a message this client does not understand: {}", text.length() > 200
-                    ? text.substring(0, 200) + "..." : text);
+            log.debug("Ignoring a message this client does not understand: {}",
+                    text.toString(text.readerIndex(), Math.min(text.readableBytes(), 200), StandardCharsets.UTF_8));
             return;
         }
         HostMessage m = in.message();
-        if (m == null) {
-            notify(() -> listener.message(in.type(), in.payload()));
+        if (m instanceof ApplicationMessage) {
+            ApplicationMessage a = (ApplicationMessage) m;
+            notify(() -> listener.message(a.type(), a.payload()));
         } else if (m instanceof HostMessage.Welcome) {
             onWelcome((HostMessage.Welcome) m);
         } else if (m instanceof HostMessage.MemberList) {
@@ -399,7 +406,7 @@ public final class LoudSyncClient implements AutoCloseable {
         } else if (m instanceof HostMessage.MembersChanged) {
             onMembersChanged((HostMessage.MembersChanged) m);
         } else if (m instanceof HostMessage.Ping) {
-            sendText(codec.pong(in.timestamp(), time.currentTimeMillis()));
+            sendMessage(new GuestMessage.Pong(in.timestamp()));
         } else if (m instanceof HostMessage.Pong) {
             onPong((HostMessage.Pong) m);
         } else if (m instanceof HostMessage.Kicked) {
@@ -467,7 +474,7 @@ public final class LoudSyncClient implements AutoCloseable {
 
     private void heartbeat() {
         int latency = latencyMillis;
-        sendText(codec.heartbeat(deviceId, latency >= 0 ? latency : null, time.currentTimeMillis()));
+        sendMessage(new GuestMessage.Heartbeat(deviceId, latency >= 0 ? (long) latency : null));
         ping();
     }
 
@@ -481,7 +488,7 @@ public final class LoudSyncClient implements AutoCloseable {
             pingsInFlight.clear();
         }
         pingsInFlight.put(stamp, time.nanoTime());
-        sendText(codec.ping(stamp));
+        sendMessage(new GuestMessage.Ping(stamp));
     }
 
     private void onPong(HostMessage.Pong pong) {
@@ -495,9 +502,10 @@ public final class LoudSyncClient implements AutoCloseable {
         latencyMillis = clock.lastRttMillis();
     }
 
-    private void sendText(String text) {
+    private void sendMessage(GuestMessage message) {
         if (channel != null && channel.isActive()) {
-            channel.writeAndFlush(new TextWebSocketFrame(text));
+            channel.writeAndFlush(new TextWebSocketFrame(
+                    codec.encode(message, time.currentTimeMillis(), channel.alloc())));
         }
     }
 

@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * true once {@code stop()} begins; from then on a JOIN is answered with close 1001 (the server goes
  * away) and refused joins no longer count as guesses against their address.
  */
-record ServerContext(SessionRegistry registry, TimeSource time, MessageCodec codec, WebSocketFrames frames,
+record ServerContext(SessionRegistry registry, TimeSource time, GuestDecoder decoder, WebSocketFrames frames,
         JoinGuard joinGuard, ConnectionLimits limits, OriginPolicy origins, ServerRuntime.Settings settings,
         AtomicBoolean stopping) {
 

@@ -78,8 +78,8 @@ public final class ServerRuntime {
             this.boss = worker;
             this.ownsGroups = true;
         }
-        MessageCodec codec = new MessageCodec(settings.maxFrameBytes());
-        WebSocketFrames frames = new WebSocketFrames(codec);
+        GuestDecoder decoder = new GuestDecoder(settings.maxFrameBytes());
+        WebSocketFrames frames = new WebSocketFrames(new HostEncoder());
         JoinGuard joinGuard = new JoinGuard(settings.timeSource(), settings.failedJoinBurst(),
                 settings.failedJoinRefill());
         AtomicBoolean stopping = new AtomicBoolean();
@@ -90,7 +90,7 @@ public final class ServerRuntime {
                 .joinTimeout(settings.joinTimeout())
                 .onJoinRefused(joinGuard.countingUnless(stopping))
                 .build();
-        this.context = new ServerContext(registry, settings.timeSource(), codec, frames, joinGuard,
+        this.context = new ServerContext(registry, settings.timeSource(), decoder, frames, joinGuard,
                 new ConnectionLimits(settings.maxConnections(), settings.maxConnectionsPerAddress()),
                 new OriginPolicy(settings.allowedOrigins()), settings, stopping);
         this.channels = new DefaultChannelGroup("loudsync", worker.next());

@@ -47,7 +47,7 @@ final class CodecTestSupport {
         return out;
     }
 
-    static MessageCodec.Decoded decode(MessageCodec codec, String json) {
+    static GuestDecoder.Decoded decode(GuestDecoder codec, String json) {
         return decode(codec, utf8(json));
     }
 
@@ -57,14 +57,14 @@ final class CodecTestSupport {
      * bytes; checks that all give the same result and that no buffer's indices or reference count
      * changed; releases them and returns the result.
      */
-    static MessageCodec.Decoded decode(MessageCodec codec, byte[] content) {
+    static GuestDecoder.Decoded decode(GuestDecoder codec, byte[] content) {
         List<ByteBuf> bufs = buffers(content);
         try {
-            MessageCodec.Decoded first = null;
+            GuestDecoder.Decoded first = null;
             for (ByteBuf buf : bufs) {
                 int reader = buf.readerIndex();
                 int writer = buf.writerIndex();
-                MessageCodec.Decoded d = codec.decode(buf);
+                GuestDecoder.Decoded d = codec.decode(buf);
                 assertThat(d).as("result").isNotNull();
                 assertThat(buf.readerIndex()).as("readerIndex").isEqualTo(reader);
                 assertThat(buf.writerIndex()).as("writerIndex").isEqualTo(writer);
@@ -84,14 +84,14 @@ final class CodecTestSupport {
         }
     }
 
-    /** Like {@link #decode(MessageCodec, byte[])} with a heap and a direct buffer only (for bulk use). */
-    static MessageCodec.Decoded decodeQuick(MessageCodec codec, byte[] content) {
+    /** Like {@link #decode(GuestDecoder, byte[])} with a heap and a direct buffer only (for bulk use). */
+    static GuestDecoder.Decoded decodeQuick(GuestDecoder codec, byte[] content) {
         ByteBuf heap = Unpooled.wrappedBuffer(concat(JUNK, content, JUNK)).slice(JUNK.length, content.length);
         ByteBuf direct = PooledByteBufAllocator.DEFAULT.directBuffer(content.length);
         direct.writeBytes(content);
         try {
-            MessageCodec.Decoded a = codec.decode(heap);
-            MessageCodec.Decoded b = codec.decode(direct);
+            GuestDecoder.Decoded a = codec.decode(heap);
+            GuestDecoder.Decoded b = codec.decode(direct);
             assertThat(heap.readerIndex()).isZero();
             assertThat(direct.readerIndex()).isZero();
             assertThat(b).as("direct vs heap").isEqualTo(a);

@@ -1,0 +1,337 @@
+package dev.loudsync.netty.internal;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads the fields of JSON objects from a streaming parser by the protocol's typing rules, for
+ * every decoder of LoudSync (the host's {@link GuestDecoder}, the client's {@link ClientCodec}):
+ *
+ * <ul>
+ *   <li>Fields come in any order; the caller reads the ones it knows ({@link #nextField}) and
+ *       {@link #skip skips} the others.</li>
+ *   <li>{@code null} means absent: every typed read returns {@code null} for it.</li>
+ *   <li>No coercion: a value of another JSON type is a <em>problem</em> naming the field
+ *       ({@code "Field 'deviceId' must be a string"}); the read returns {@code null} and skips the
+ *       value. The first problem is kept ({@link #problem()}), reading goes on, so that a
+ *       malformed input later on is still found (the parser throws it).</li>
+ *   <li>Milliseconds ({@link #millis}) accept any JSON number and round it to the nearest
+ *       {@code long} ({@link Math#round(double)}: halves round up), because JavaScript peers send
+ *       measured times such as {@code 45.300000000000004}; outside the range of {@code long} is a
+ *       problem.</li>
+ *   <li>Untyped values ({@link #values}) become plain Java values: an unmodifiable
+ *       insertion-ordered {@code Map<String, Object>} per object, an unmodifiable {@code List} per
+ *       array, {@code String}, {@code Boolean}, {@code null}, {@code Integer}, {@code Long} or
+ *       {@code BigInteger} for integers (the smallest that holds the value) and {@code Double} for
+ *       numbers with a fraction or exponent; a number beyond the range of {@code double} (such as
+ *       {@code 1e400}) is the problem {@value #NUMBER_OUT_OF_RANGE} rather than an infinity.</li>
+ *   <li>A string or name longer than the reader's limit throws {@link Limit}: a well-formedness
+ *       problem, like the parser's own limits.</li>
+ * </ul>
+ *
+ * <p>One reader reads one object and what it contains (a payload, an envelope), on one thread.
+ */
+final class WireReader {
+
+    /** Reads one shape (a payload, a member object...) from a reader at its first field. */
+    @FunctionalInterface
+    interface Shape<T> {
+        T read(WireReader in) throws IOException;
+    }
+
+    /** No limit on the length of strings. */
+    static final int NO_LIMIT = Integer.MAX_VALUE;
+
+    static final String NUMBER_OUT_OF_RANGE = "Number out of range";
+
+    private final JsonParser p;
+    private final int maxStringChars;
+    private String problem;
+
+    /**
+     * @param maxStringChars strings and names longer than this many characters (UTF-16 units,
+     *                       after unescaping) throw {@link Limit}
+     */
+    WireReader(JsonParser parser, int maxStringChars) {
+        this.p = parser;
+        this.maxStringChars = maxStringChars;
+    }
+
+    /** A reader of an object without fields: what a shape reads when the payload is absent. */
+    static WireReader empty() {
+        return new WireReader(null, NO_LIMIT);
+    }
+
+    /** Whether this reader stands for an absent object ({@link #empty()}). */
+    boolean isAbsent() {
+        return p == null;
+    }
+
+    /** The first problem found, or null. */
+    String problem() {
+        return problem;
+    }
+
+    /** Records {@code detail} unless a problem was recorded before. */
+    void problem(String detail) {
+        if (problem == null) {
+            problem = detail;
+        }
+    }
+
+    /** The next token, after checking the length of a string or name. */
+    JsonToken next() throws IOException {
+        JsonToken t = p.nextToken();
+        if (t == JsonToken.VALUE_STRING) {
+            if (p.getTextLength() > maxStringChars) {
+                throw new Limit(stringTooLong(maxStringChars));
+            }
+        } else if (t == JsonToken.FIELD_NAME) {
+            if (p.currentName().length() > maxStringChars) {
+                throw new Limit(stringTooLong(maxStringChars));
+            }
+        }
+        return t;
+    }
+
+    /**
+     * The name of the next field of the object being read, with the parser on its value (which
+     * the caller reads or skips); null at the end of the object.
+     */
+    String nextField() throws IOException {
+        if (p == null || next() != JsonToken.FIELD_NAME) {
+            return null;
+        }
+        String name = p.currentName();
+        next();
+        return name;
+    }
+
+    /** The current value as a string. */
+    String string(String field) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.VALUE_STRING) {
+            return p.getText();
+        }
+        wrongType(t, field, "a string");
+        return null;
+    }
+
+    /** The current value as a boolean. */
+    Boolean bool(String field) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.VALUE_TRUE || t == JsonToken.VALUE_FALSE) {
+            return t == JsonToken.VALUE_TRUE;
+        }
+        wrongType(t, field, "a boolean");
+        return null;
+    }
+
+    /** The current value as whole milliseconds: any number, rounded to the nearest {@code long}. */
+    Long millis(String field) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.VALUE_NUMBER_INT) {
+            if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+                problem("Field '" + field + "' is out of range");
+                return null;
+            }
+            return p.getLongValue();
+        }
+        if (t == JsonToken.VALUE_NUMBER_FLOAT) {
+            double d = p.getDoubleValue();
+            // Long.MIN_VALUE is exactly -2^63; 2^63 is the first double above Long.MAX_VALUE.
+            if (!(d >= -0x1p63 && d < 0x1p63)) {
+                problem("Field '" + field + "' is out of range");
+                return null;
+            }
+            return Math.round(d);
+        }
+        wrongType(t, field, "a number");
+        return null;
+    }
+
+    /** The current value as an {@code int}: any number in its range, rounded as {@link #millis}. */
+    Integer integer(String field) throws IOException {
+        Long v = millis(field);
+        if (v != null && (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE)) {
+            problem("Field '" + field + "' is out of range");
+            return null;
+        }
+        return v == null ? null : v.intValue();
+    }
+
+    /** The current value as an array of strings, in order, without repeats. */
+    Set<String> strings(String field) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t != JsonToken.START_ARRAY) {
+            wrongType(t, field, "an array of strings");
+            return null;
+        }
+        Set<String> names = new LinkedHashSet<>();
+        while ((t = nextInArray()) != JsonToken.END_ARRAY) {
+            if (t == JsonToken.VALUE_STRING) {
+                names.add(p.getText());
+            } else {
+                problem("Field '" + field + "' must be an array of strings");
+                skip();
+            }
+        }
+        return names;
+    }
+
+    /** The current value as an object of {@code shape}. */
+    <T> T object(String field, Shape<T> shape) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t != JsonToken.START_OBJECT) {
+            wrongType(t, field, "an object");
+            return null;
+        }
+        return shape.read(this);
+    }
+
+    /**
+     * The current value as an array of objects of {@code shape}; an element the shape reads as
+     * null (having recorded a problem) is left out.
+     */
+    <T> List<T> list(String field, Shape<T> shape) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t != JsonToken.START_ARRAY) {
+            wrongType(t, field, "an array");
+            return null;
+        }
+        List<T> list = new ArrayList<>();
+        while ((t = nextInArray()) != JsonToken.END_ARRAY) {
+            if (t == JsonToken.START_OBJECT) {
+                T element = shape.read(this);
+                if (element != null) {
+                    list.add(element);
+                }
+            } else {
+                problem("Field '" + field + "' must be an array of objects");
+                skip();
+            }
+        }
+        return list;
+    }
+
+    /** The current value as an object of plain Java values. */
+    Map<String, Object> values(String field) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t != JsonToken.START_OBJECT) {
+            wrongType(t, field, "an object");
+            return null;
+        }
+        return readObject();
+    }
+
+    /** Skips the current value, checking what it contains. */
+    void skip() throws IOException {
+        JsonToken t = p.currentToken();
+        if (t != JsonToken.START_OBJECT && t != JsonToken.START_ARRAY) {
+            return;
+        }
+        int open = 1;
+        while (open > 0) {
+            t = next();
+            if (t == null) {
+                throw new JsonParseException(p, "Unexpected end of input");
+            }
+            if (t.isStructStart()) {
+                open++;
+            } else if (t.isStructEnd()) {
+                open--;
+            }
+        }
+    }
+
+    private void wrongType(JsonToken t, String field, String expected) throws IOException {
+        if (t != JsonToken.VALUE_NULL) {
+            problem("Field '" + field + "' must be " + expected);
+            skip();
+        }
+    }
+
+    /** {@link #next}, inside an array: never null (Jackson reports an unclosed array itself). */
+    private JsonToken nextInArray() throws IOException {
+        JsonToken t = next();
+        if (t == null) {
+            throw new JsonParseException(p, "Unexpected end of input");
+        }
+        return t;
+    }
+
+    /** Reads an object as plain Java values; the current token is its START_OBJECT. */
+    private Map<String, Object> readObject() throws IOException {
+        Map<String, Object> map = new LinkedHashMap<>();
+        while (next() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            map.put(name, readValue(next()));
+        }
+        return Collections.unmodifiableMap(map);
+    }
+
+    private Object readValue(JsonToken t) throws IOException {
+        switch (t) {
+            case START_OBJECT:
+                return readObject();
+            case START_ARRAY: {
+                List<Object> list = new ArrayList<>();
+                JsonToken e;
+                while ((e = nextInArray()) != JsonToken.END_ARRAY) {
+                    list.add(readValue(e));
+                }
+                return Collections.unmodifiableList(list);
+            }
+            case VALUE_STRING:
+                return p.getText();
+            case VALUE_NUMBER_INT:
+                return p.getNumberValue(); // Integer, Long or BigInteger, by magnitude
+            case VALUE_NUMBER_FLOAT: {
+                double d = p.getDoubleValue();
+                if (Double.isInfinite(d)) {
+                    problem(NUMBER_OUT_OF_RANGE);
+                    return null;
+                }
+                return d;
+            }
+            case VALUE_TRUE:
+                return Boolean.TRUE;
+            case VALUE_FALSE:
+                return Boolean.FALSE;
+            case VALUE_NULL:
+                return null;
+            default:
+                // Not reachable with a well-formed token stream.
+                throw new JsonParseException(p, "Unexpected token " + t);
+        }
+    }
+
+    static String stringTooLong(int maxChars) {
+        return "String longer than " + maxChars + " characters";
+    }
+
+    /** A well-formedness limit exceeded, found by LoudSync itself (Jackson's are its own type). */
+    static final class Limit extends IOException {
+        private static final long serialVersionUID = 1L;
+        final String detail;
+
+        Limit(String detail) {
+            super(detail, null);
+            this.detail = detail;
+        }
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
+        }
+    }
+}
