@@ -162,7 +162,7 @@ public final class ClientCodec {
     }
 
     private Incoming read(JsonParser p) throws IOException {
-        WireReader in = new WireReader(p, WireReader.NO_LIMIT);
+        WireReader in = new WireReader(p, mapper, WireReader.NO_LIMIT);
         if (in.next() != JsonToken.START_OBJECT) {
             return null;
         }
@@ -202,7 +202,7 @@ public final class ClientCodec {
         if (buffered != null) {
             try (JsonParser q = buffered.asParser()) {
                 q.nextToken();
-                WireReader body = new WireReader(q, WireReader.NO_LIMIT);
+                WireReader body = new WireReader(q, mapper, WireReader.NO_LIMIT);
                 message = payload(type, body);
                 if (body.problem() != null) {
                     return null;

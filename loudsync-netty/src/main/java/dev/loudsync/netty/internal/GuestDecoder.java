@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.util.ByteBufferBackedInputStream;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
 import dev.loudsync.core.protocol.ApplicationMessage;
@@ -30,7 +31,11 @@ import org.slf4j.LoggerFactory;
  * <p>Immutable and thread-safe: one configured {@link JsonFactory} is shared by all calls; every
  * call uses its own parser.
  *
- * <p>{@link #decode(ByteBuf)} never throws for any input bytes: anything that is not a valid guest
+ * <p>{@link #decode(ByteBuf)} takes any bytes; {@link #decodeText(ByteBuf)} takes the content of a
+ * text frame from the server's pipeline, whose UTF-8 Netty's {@code Utf8FrameValidator} has
+ * already checked ({@link ServerInitializer} turns it on), and does not check it again.
+ *
+ * <p>Neither throws for any input bytes: anything that is not a valid guest
  * message is an {@linkplain Decoded#invalid invalid result} whose {@linkplain Decoded#detail() detail}
  * is a short reason safe to send to the guest (no exception class, no stack trace, at most a
  * truncated field name of the input). The rules:
@@ -38,9 +43,10 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li><b>Well-formed:</b> the bytes are strict UTF-8 (see {@link Utf8}: no overlong forms,
  *       encoded surrogates or code points above U+10FFFF; a byte order mark and UTF-16/32 are
- *       refused) holding exactly one JSON object, optionally surrounded by JSON whitespace. Strict
- *       RFC 8259: no comments, single quotes, unquoted names, {@code NaN}, leading zeros, trailing
- *       commas or unescaped control characters.</li>
+ *       refused: charset detection is off, so Jackson reads them as malformed UTF-8 JSON) holding
+ *       exactly one JSON object, optionally surrounded by JSON whitespace. Strict RFC 8259: no
+ *       comments, single quotes, unquoted names, {@code NaN}, leading zeros, trailing commas or
+ *       unescaped control characters.</li>
  *   <li><b>Duplicate names</b> are refused in every object at any depth, including in fields that
  *       are otherwise ignored.</li>
  *   <li><b>Depth:</b> the number of objects and arrays enclosing the innermost value, the envelope
@@ -49,8 +55,8 @@ import org.slf4j.LoggerFactory;
  *       refused.</li>
  *   <li><b>Strings</b> (values and names, anywhere, ignored ones included) longer than
  *       {@code maxFrameBytes} characters (UTF-16 units, after unescaping) are refused. Inside a frame
- *       of at most {@code maxFrameBytes} bytes that cannot happen; it guards callers that hand over
- *       larger buffers.</li>
+ *       of at most {@code maxFrameBytes} bytes that cannot happen, so only a larger buffer (which
+ *       the server's pipeline never hands over) has its strings measured.</li>
  *   <li><b>{@code type}:</b> required, a string of the {@linkplain ProtocolRules#isTypeSyntax type
  *       syntax}. A host-only protocol type ({@code WELCOME}, {@code ERROR}...) is refused.</li>
  *   <li><b>{@code timestamp}:</b> optional; {@code null} is absent; otherwise a number within the
@@ -71,7 +77,8 @@ import org.slf4j.LoggerFactory;
  *       stamp its {@code PING} with {@code performance.timeOrigin + performance.now()}.</li>
  *   <li>{@code JOIN} fields are passed on as sent (null when absent, possibly empty): the session
  *       validates them. {@code capabilities} must be an array of strings (null = empty).</li>
- *   <li><b>Application payloads</b> become plain Java values: an unmodifiable insertion-ordered
+ *   <li><b>Application payloads</b> are read by Jackson's untyped deserializer and become plain
+ *       Java values: an unmodifiable insertion-ordered
  *       {@code Map<String, Object>} per object, an unmodifiable {@code List<Object>} per array,
  *       {@code String}, {@code Boolean}, {@code null}, and numbers as {@code Integer}, {@code Long}
  *       or {@code BigInteger} for integer literals (the smallest that holds the value) and
@@ -118,6 +125,7 @@ public final class GuestDecoder {
     private final int maxStringChars;
     private final String stringTooLong;
     private final JsonFactory factory;
+    private final ObjectMapper mapper;
 
     /**
      * @param maxFrameBytes the WebSocket frame limit; strings longer than this many characters are
@@ -138,6 +146,7 @@ public final class GuestDecoder {
                 .maxStringLength(Math.max(maxFrameBytes, defaults.getMaxNumberLength()))
                 .maxNumberLength(defaults.getMaxNumberLength())
                 .build(), true);
+        this.mapper = Wire.mapper(factory);
     }
 
     /**
@@ -175,10 +184,25 @@ public final class GuestDecoder {
     }
 
     /**
-     * Decodes one text frame. Never throws for any content; the buffer's indices and reference count
-     * are left as they were (the caller releases it).
+     * Decodes one text frame of any bytes, checking that they are strict UTF-8. Never throws for
+     * any content; the buffer's indices and reference count are left as they were (the caller
+     * releases it).
      */
     public Decoded decode(ByteBuf utf8Json) {
+        return decode(utf8Json, true);
+    }
+
+    /**
+     * Decodes the content of a text frame whose UTF-8 is already checked: the server's pipeline
+     * validates every text frame before it arrives here, so the decoder does not pass over the
+     * bytes a second time. Otherwise as {@link #decode(ByteBuf)}. Bytes that are not UTF-8 give an
+     * unspecified result, never an exception.
+     */
+    public Decoded decodeText(ByteBuf utf8Json) {
+        return decode(utf8Json, false);
+    }
+
+    private Decoded decode(ByteBuf utf8Json, boolean checkUtf8) {
         Objects.requireNonNull(utf8Json, "utf8Json");
         int start = utf8Json.readerIndex();
         int length = utf8Json.readableBytes();
@@ -201,11 +225,11 @@ public final class GuestDecoder {
             array = ByteBufUtil.getBytes(utf8Json, start, length);
             view = ByteBuffer.wrap(array);
         }
-        String pre = precheck(view);
-        if (pre != null) {
-            return Decoded.invalid(null, pre);
+        if (checkUtf8 && !Utf8.isValid(view)) {
+            return Decoded.invalid(null, INVALID_UTF8);
         }
-        Reader reader = new Reader();
+        // A frame no longer than the limit cannot hold a longer string: nothing to measure.
+        Reader reader = new Reader(length > maxStringChars ? maxStringChars : WireReader.NO_LIMIT);
         try {
             JsonParser parser = array != null
                     ? factory.createParser(array, offset, length)
@@ -226,41 +250,6 @@ public final class GuestDecoder {
             log.debug("Unexpected failure decoding a frame", e);
             return Decoded.invalid(reader.type, MALFORMED);
         }
-    }
-
-    /**
-     * Checks the bytes before Jackson sees them: not only whitespace, strict UTF-8, and an ASCII
-     * start without NUL bytes (what Jackson would take for UTF-16/32 if charset detection were on;
-     * it is off, this keeps the decoder independent of that).
-     */
-    private static String precheck(ByteBuffer bytes) {
-        int start = bytes.position();
-        int end = bytes.limit();
-        int i = start;
-        while (i < end) {
-            byte b = bytes.get(i);
-            if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
-                break;
-            }
-            i++;
-        }
-        if (i == end) {
-            return EMPTY;
-        }
-        if (!Utf8.isValid(bytes)) {
-            return INVALID_UTF8;
-        }
-        // A JSON text starts with an ASCII character (a byte order mark is refused), and NUL is
-        // never valid outside a string escape.
-        if ((bytes.get(start) & 0x80) != 0) {
-            return MALFORMED;
-        }
-        for (int k = start, n = Math.min(end, start + 4); k < n; k++) {
-            if (bytes.get(k) == 0) {
-                return MALFORMED;
-            }
-        }
-        return null;
     }
 
     private String constraintDetail(StreamConstraintsException e) {
@@ -305,6 +294,8 @@ public final class GuestDecoder {
 
     /** The state of one {@link #decode} call. */
     private final class Reader {
+        /** The length limit of strings, or {@link WireReader#NO_LIMIT} when none can exceed it. */
+        final int limit;
         JsonParser parser;
         /** The envelope's type once read and well-formed (possibly host-only), else null. */
         String type;
@@ -320,9 +311,13 @@ public final class GuestDecoder {
         GuestMessage fromPayload;
         Map<String, Object> appPayload;
 
+        Reader(int limit) {
+            this.limit = limit;
+        }
+
         Decoded read(JsonParser p) throws IOException {
             this.parser = p;
-            envelope = new WireReader(p, maxStringChars);
+            envelope = new WireReader(p, mapper, limit);
             JsonToken t = envelope.next();
             if (t == null) {
                 return Decoded.invalid(null, EMPTY);
@@ -412,7 +407,7 @@ public final class GuestDecoder {
 
         /** Reads (or, for a type that is wrong, skips) the payload object; the parser is on its start. */
         private void readPayload(JsonParser p) throws IOException {
-            WireReader in = new WireReader(p, maxStringChars);
+            WireReader in = new WireReader(p, mapper, limit);
             if (application) {
                 appPayload = in.values(Wire.PAYLOAD);
             } else if (kind != null) {

@@ -80,7 +80,7 @@ final class SessionBridge extends ChannelInboundHandlerAdapter {
             rateLimited(now);
             return;
         }
-        GuestDecoder.Decoded decoded = server.decoder().decode(frame.content());
+        GuestDecoder.Decoded decoded = server.decoder().decodeText(frame.content());
         if (!decoded.isValid()) {
             handler.onInvalidMessage(decoded.type(), decoded.detail());
             return;

@@ -3,12 +3,13 @@ package dev.loudsync.netty.internal;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.ListIterator;
 import java.util.Map;
 import java.util.Set;
 
@@ -28,14 +29,19 @@ import java.util.Set;
  *       {@code long} ({@link Math#round(double)}: halves round up), because JavaScript peers send
  *       measured times such as {@code 45.300000000000004}; outside the range of {@code long} is a
  *       problem.</li>
- *   <li>Untyped values ({@link #values}) become plain Java values: an unmodifiable
- *       insertion-ordered {@code Map<String, Object>} per object, an unmodifiable {@code List} per
- *       array, {@code String}, {@code Boolean}, {@code null}, {@code Integer}, {@code Long} or
- *       {@code BigInteger} for integers (the smallest that holds the value) and {@code Double} for
- *       numbers with a fraction or exponent; a number beyond the range of {@code double} (such as
- *       {@code 1e400}) is the problem {@value #NUMBER_OUT_OF_RANGE} rather than an infinity.</li>
- *   <li>A string or name longer than the reader's limit throws {@link Limit}: a well-formedness
- *       problem, like the parser's own limits.</li>
+ *   <li>Untyped values ({@link #values}) are read by Jackson's untyped deserializer and become
+ *       plain Java values: an unmodifiable insertion-ordered {@code Map<String, Object>} per
+ *       object, an unmodifiable {@code List} per array, {@code String}, {@code Boolean},
+ *       {@code null}, {@code Integer}, {@code Long} or {@code BigInteger} for integers (the smallest
+ *       that holds the value) and {@code Double} for numbers with a fraction or exponent; a number
+ *       beyond the range of {@code double} (such as {@code 1e400}, which Jackson reads as an
+ *       infinity) is the problem {@value #NUMBER_OUT_OF_RANGE}.</li>
+ *   <li>A reader with a limit on string length measures every string and name it passes, skipped
+ *       ones included, and throws {@link Limit} for a longer one: a well-formedness problem, like
+ *       the parser's own limits. Without a limit ({@link #NO_LIMIT}) values are skipped with
+ *       Jackson's {@link JsonParser#skipChildren()}, which does not look at the strings it passes.
+ *       A decoder gives a limit only to input that can hold a string longer than it: a text of N
+ *       bytes holds no string longer than N characters.</li>
  * </ul>
  *
  * <p>One reader reads one object and what it contains (a payload, an envelope), on one thread.
@@ -54,21 +60,26 @@ final class WireReader {
     static final String NUMBER_OUT_OF_RANGE = "Number out of range";
 
     private final JsonParser p;
+    private final ObjectMapper mapper;
     private final int maxStringChars;
+    private final boolean measure;
     private String problem;
 
     /**
+     * @param mapper         reads untyped values; made from the parser's factory
      * @param maxStringChars strings and names longer than this many characters (UTF-16 units,
-     *                       after unescaping) throw {@link Limit}
+     *                       after unescaping) throw {@link Limit}; {@link #NO_LIMIT} for none
      */
-    WireReader(JsonParser parser, int maxStringChars) {
+    WireReader(JsonParser parser, ObjectMapper mapper, int maxStringChars) {
         this.p = parser;
+        this.mapper = mapper;
         this.maxStringChars = maxStringChars;
+        this.measure = maxStringChars != NO_LIMIT;
     }
 
     /** A reader of an object without fields: what a shape reads when the payload is absent. */
     static WireReader empty() {
-        return new WireReader(null, NO_LIMIT);
+        return new WireReader(null, null, NO_LIMIT);
     }
 
     /** Whether this reader stands for an absent object ({@link #empty()}). */
@@ -88,9 +99,12 @@ final class WireReader {
         }
     }
 
-    /** The next token, after checking the length of a string or name. */
+    /** The next token, after checking the length of a string or name if this reader has a limit. */
     JsonToken next() throws IOException {
         JsonToken t = p.nextToken();
+        if (!measure) {
+            return t;
+        }
         if (t == JsonToken.VALUE_STRING) {
             if (p.getTextLength() > maxStringChars) {
                 throw new Limit(stringTooLong(maxStringChars));
@@ -230,26 +244,20 @@ final class WireReader {
             wrongType(t, field, "an object");
             return null;
         }
-        return readObject();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> map = (Map<String, Object>) seal(mapper.readValue(p, Object.class), true);
+        return map;
     }
 
-    /** Skips the current value, checking what it contains. */
+    /**
+     * Skips the current value (the parser still checks that it is well-formed). With a limit, its
+     * strings are read and measured instead.
+     */
     void skip() throws IOException {
-        JsonToken t = p.currentToken();
-        if (t != JsonToken.START_OBJECT && t != JsonToken.START_ARRAY) {
-            return;
-        }
-        int open = 1;
-        while (open > 0) {
-            t = next();
-            if (t == null) {
-                throw new JsonParseException(p, "Unexpected end of input");
-            }
-            if (t.isStructStart()) {
-                open++;
-            } else if (t.isStructEnd()) {
-                open--;
-            }
+        if (!measure) {
+            p.skipChildren();
+        } else if (p.currentToken() == JsonToken.START_OBJECT || p.currentToken() == JsonToken.START_ARRAY) {
+            seal(mapper.readValue(p, Object.class), false);
         }
     }
 
@@ -269,50 +277,37 @@ final class WireReader {
         return t;
     }
 
-    /** Reads an object as plain Java values; the current token is its START_OBJECT. */
-    private Map<String, Object> readObject() throws IOException {
-        Map<String, Object> map = new LinkedHashMap<>();
-        while (next() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
-            map.put(name, readValue(next()));
-        }
-        return Collections.unmodifiableMap(map);
-    }
-
-    private Object readValue(JsonToken t) throws IOException {
-        switch (t) {
-            case START_OBJECT:
-                return readObject();
-            case START_ARRAY: {
-                List<Object> list = new ArrayList<>();
-                JsonToken e;
-                while ((e = nextInArray()) != JsonToken.END_ARRAY) {
-                    list.add(readValue(e));
+    /**
+     * Jackson's untyped value made unmodifiable in place, its strings measured if this reader has
+     * a limit; an infinity (a number beyond the range of {@code double}) is a problem when
+     * {@code numbers}.
+     */
+    @SuppressWarnings("unchecked")
+    private Object seal(Object v, boolean numbers) throws Limit {
+        if (v instanceof Map) {
+            for (Map.Entry<String, Object> e : ((Map<String, Object>) v).entrySet()) {
+                if (measure && e.getKey().length() > maxStringChars) {
+                    throw new Limit(stringTooLong(maxStringChars));
                 }
-                return Collections.unmodifiableList(list);
+                e.setValue(seal(e.getValue(), numbers));
             }
-            case VALUE_STRING:
-                return p.getText();
-            case VALUE_NUMBER_INT:
-                return p.getNumberValue(); // Integer, Long or BigInteger, by magnitude
-            case VALUE_NUMBER_FLOAT: {
-                double d = p.getDoubleValue();
-                if (Double.isInfinite(d)) {
-                    problem(NUMBER_OUT_OF_RANGE);
-                    return null;
-                }
-                return d;
-            }
-            case VALUE_TRUE:
-                return Boolean.TRUE;
-            case VALUE_FALSE:
-                return Boolean.FALSE;
-            case VALUE_NULL:
-                return null;
-            default:
-                // Not reachable with a well-formed token stream.
-                throw new JsonParseException(p, "Unexpected token " + t);
+            return Collections.unmodifiableMap((Map<String, Object>) v);
         }
+        if (v instanceof List) {
+            for (ListIterator<Object> it = ((List<Object>) v).listIterator(); it.hasNext(); ) {
+                it.set(seal(it.next(), numbers));
+            }
+            return Collections.unmodifiableList((List<Object>) v);
+        }
+        if (v instanceof String) {
+            if (measure && ((String) v).length() > maxStringChars) {
+                throw new Limit(stringTooLong(maxStringChars));
+            }
+        } else if (numbers && v instanceof Double && ((Double) v).isInfinite()) {
+            problem(NUMBER_OUT_OF_RANGE);
+            return null;
+        }
+        return v;
     }
 
     static String stringTooLong(int maxChars) {

@@ -9,6 +9,7 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledDirectByteBuf;
 import io.netty.buffer.UnpooledHeapByteBuf;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,7 +56,9 @@ final class CodecTestSupport {
      * Decodes {@code content} from three kinds of buffer (a heap slice with an array offset, a
      * pooled direct buffer and a two-part composite buffer), each with junk around the readable
      * bytes; checks that all give the same result and that no buffer's indices or reference count
-     * changed; releases them and returns the result.
+     * changed; checks that the server's path ({@link GuestDecoder#decodeText}, which leaves UTF-8 to
+     * the pipeline) gives that result too for valid UTF-8 and does not throw for anything else;
+     * releases them and returns the result.
      */
     static GuestDecoder.Decoded decode(GuestDecoder codec, byte[] content) {
         List<ByteBuf> bufs = buffers(content);
@@ -75,6 +78,12 @@ final class CodecTestSupport {
                     assertThat(d).as("same result from a %s", buf.getClass().getSimpleName())
                             .isEqualTo(first);
                 }
+                GuestDecoder.Decoded text = codec.decodeText(buf);
+                assertThat(text).as("decodeText result").isNotNull();
+                if (Utf8.isValid(ByteBuffer.wrap(content))) {
+                    assertThat(text).as("decodeText of a %s", buf.getClass().getSimpleName()).isEqualTo(first);
+                }
+                assertThat(buf.readerIndex()).as("readerIndex after decodeText").isEqualTo(reader);
             }
             return first;
         } finally {
@@ -84,7 +93,10 @@ final class CodecTestSupport {
         }
     }
 
-    /** Like {@link #decode(GuestDecoder, byte[])} with a heap and a direct buffer only (for bulk use). */
+    /**
+     * Like {@link #decode(GuestDecoder, byte[])} with a heap and a direct buffer only (for bulk use),
+     * and {@link GuestDecoder#decodeText} on the direct one.
+     */
     static GuestDecoder.Decoded decodeQuick(GuestDecoder codec, byte[] content) {
         ByteBuf heap = Unpooled.wrappedBuffer(concat(JUNK, content, JUNK)).slice(JUNK.length, content.length);
         ByteBuf direct = PooledByteBufAllocator.DEFAULT.directBuffer(content.length);
@@ -95,6 +107,11 @@ final class CodecTestSupport {
             assertThat(heap.readerIndex()).isZero();
             assertThat(direct.readerIndex()).isZero();
             assertThat(b).as("direct vs heap").isEqualTo(a);
+            GuestDecoder.Decoded text = codec.decodeText(direct);
+            assertThat(text).as("decodeText result").isNotNull();
+            if (Utf8.isValid(ByteBuffer.wrap(content))) {
+                assertThat(text).as("decodeText vs decode").isEqualTo(a);
+            }
             return a;
         } finally {
             heap.release();

@@ -546,6 +546,15 @@ class MessageCodecTest {
         }
 
         @Test
+        void numbersInIgnoredFieldsAreNotJudged() {
+            // Measured (a buffer longer than the limit) or skipped, an ignored value is only checked
+            // for well-formedness: an infinity there is no error.
+            String json = "{\"type\":\"PING\",\"x\":[1e400,{\"y\":-1e400}],\"payload\":{\"z\":[1e400]}}";
+            assertThat(decodeSmall(json)).isEqualTo(Decoded.of(new GuestMessage.Ping(null)));
+            assertThat(decode(json)).isEqualTo(Decoded.of(new GuestMessage.Ping(null)));
+        }
+
+        @Test
         void numbersAreNotStrings() {
             // Number text is bounded by the number length limit, not by the string limit.
             String digits = "1".repeat(100);
