@@ -305,8 +305,9 @@ public final class GuestDecoder {
         boolean typeSeen;
         String typeError;
         Long timestamp;
-        /** The envelope's fields but the payload; its problem is the timestamp's. */
-        WireReader envelope;
+        String timestampError;
+        /** Reads the frame; each field's problems are taken as they are found. */
+        WireReader in;
         String payloadError;
         GuestMessage fromPayload;
         Map<String, Object> appPayload;
@@ -317,8 +318,8 @@ public final class GuestDecoder {
 
         Decoded read(JsonParser p) throws IOException {
             this.parser = p;
-            envelope = new WireReader(p, mapper, limit);
-            JsonToken t = envelope.next();
+            in = new WireReader(p, mapper, limit);
+            JsonToken t = in.next();
             if (t == null) {
                 return Decoded.invalid(null, EMPTY);
             }
@@ -326,28 +327,31 @@ public final class GuestDecoder {
                 return Decoded.invalid(null, NOT_AN_OBJECT);
             }
             TokenBuffer buffered = null;
-            for (String name; (name = envelope.nextField()) != null; ) {
+            for (String name; (name = in.nextField()) != null; ) {
                 t = p.currentToken();
                 switch (name) {
                     case Wire.TYPE -> readType(p, t);
-                    case Wire.TIMESTAMP -> timestamp = envelope.millis(name);
+                    case Wire.TIMESTAMP -> {
+                        timestamp = in.millis(name);
+                        timestampError = in.takeProblem();
+                    }
                     case Wire.PAYLOAD -> {
                         if (t == JsonToken.VALUE_NULL) {
                             break;
                         }
                         if (t != JsonToken.START_OBJECT) {
                             payloadError = PAYLOAD_NOT_OBJECT;
-                            envelope.skip();
+                            in.skip();
                         } else if (!typeSeen) {
                             // The type decides how to read it: keep the tokens (depth, duplicates and
                             // names were checked while copying; string lengths are checked on reading).
                             buffered = new TokenBuffer(p, null);
                             buffered.copyCurrentStructure(p);
                         } else {
-                            readPayload(p);
+                            readPayload(in);
                         }
                     }
-                    default -> envelope.skip();
+                    default -> in.skip();
                 }
             }
             // The envelope's END_OBJECT: Jackson reports any other token as malformed.
@@ -355,7 +359,7 @@ public final class GuestDecoder {
             if (buffered != null) {
                 try (JsonParser q = buffered.asParser()) {
                     q.nextToken();
-                    readPayload(q);
+                    readPayload(new WireReader(q, mapper, limit));
                 }
             }
             if (typeError != null) {
@@ -364,8 +368,8 @@ public final class GuestDecoder {
             if (!typeSeen) {
                 return Decoded.invalid(null, MISSING_TYPE);
             }
-            if (envelope.problem() != null) {
-                return Decoded.invalid(type, envelope.problem());
+            if (timestampError != null) {
+                return Decoded.invalid(type, timestampError);
             }
             if (payloadError != null) {
                 return Decoded.invalid(type, payloadError);
@@ -389,7 +393,7 @@ public final class GuestDecoder {
             typeSeen = true;
             if (t != JsonToken.VALUE_STRING) {
                 typeError = TYPE_NOT_STRING;
-                envelope.skip();
+                in.skip();
                 return;
             }
             String s = p.getText();
@@ -405,17 +409,16 @@ public final class GuestDecoder {
             }
         }
 
-        /** Reads (or, for a type that is wrong, skips) the payload object; the parser is on its start. */
-        private void readPayload(JsonParser p) throws IOException {
-            WireReader in = new WireReader(p, mapper, limit);
+        /** Reads (or, for a type that is wrong, skips) the payload object {@code body} is on. */
+        private void readPayload(WireReader body) throws IOException {
             if (application) {
-                appPayload = in.values(Wire.PAYLOAD);
+                appPayload = body.values(Wire.PAYLOAD);
             } else if (kind != null) {
-                fromPayload = kind.read(in);
+                fromPayload = kind.read(body);
             } else {
-                in.skip();
+                body.skip();
             }
-            payloadError = in.problem();
+            payloadError = body.takeProblem();
         }
 
         private GuestMessage build() throws IOException {

@@ -23,8 +23,9 @@ import java.util.Set;
  *   <li>{@code null} means absent: every typed read returns {@code null} for it.</li>
  *   <li>No coercion: a value of another JSON type is a <em>problem</em> naming the field
  *       ({@code "Field 'deviceId' must be a string"}); the read returns {@code null} and skips the
- *       value. The first problem is kept ({@link #problem()}), reading goes on, so that a
- *       malformed input later on is still found (the parser throws it).</li>
+ *       value. The first problem is kept ({@link #problem()}, or {@link #takeProblem()} for a
+ *       caller that judges parts one by one), reading goes on, so that a malformed input later on
+ *       is still found (the parser throws it).</li>
  *   <li>Milliseconds ({@link #millis}) accept any JSON number and round it to the nearest
  *       {@code long} ({@link Math#round(double)}: halves round up), because JavaScript peers send
  *       measured times such as {@code 45.300000000000004}; outside the range of {@code long} is a
@@ -90,6 +91,13 @@ final class WireReader {
     /** The first problem found, or null. */
     String problem() {
         return problem;
+    }
+
+    /** The first problem found, or null, forgetting it: what follows is judged on its own. */
+    String takeProblem() {
+        String p = problem;
+        problem = null;
+        return p;
     }
 
     /** Records {@code detail} unless a problem was recorded before. */
