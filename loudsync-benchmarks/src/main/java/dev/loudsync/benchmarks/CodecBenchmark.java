@@ -1,9 +1,11 @@
-package dev.loudsync.netty.internal;
+package dev.loudsync.benchmarks;
 
-import dev.loudsync.benchmarks.NettyWorkerThreads;
-import dev.loudsync.benchmarks.SampleData;
+import dev.loudsync.core.TimeSource;
 import dev.loudsync.core.protocol.GuestMessage;
 import dev.loudsync.core.protocol.HostMessage;
+import dev.loudsync.netty.internal.GuestDecoder;
+import dev.loudsync.netty.internal.HostEncoder;
+import dev.loudsync.netty.internal.ServerOutbound;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.nio.charset.StandardCharsets;
@@ -23,14 +25,18 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * {@link GuestDecoder} and {@link HostEncoder}: decoding the two frames a guest sends most ({@code JOIN} once,
- * {@code HEARTBEAT} every 5 s), and encoding the membership messages the host sends.
+ * The host's codec ({@link GuestDecoder}, {@link HostEncoder}): decoding the two frames a guest
+ * sends most ({@code JOIN} once, {@code HEARTBEAT} every 5 s), and encoding the membership messages
+ * the host sends.
  *
  * <p>Decoding reads a buffer allocated once: {@code direct} is what the server's WebSocket decoder
  * hands over (a buffer of the channel's allocator, direct by default), {@code heap} takes the
- * codec's backing-array path. Encoding writes into {@link ByteBufAllocator#DEFAULT}, as the server
- * does; {@code textFrameMemberList} is the path a {@code MEMBER_LIST} really takes to a newcomer
- * ({@link WebSocketFrames#textFrame}, header room in front). Every buffer produced is released in
+ * decoder's backing-array path. {@code decodeJoin} and {@code decodeHeartbeat} take the server's
+ * path ({@link GuestDecoder#decodeText}: the pipeline has validated the UTF-8);
+ * {@code decodeJoinBytes} is the same frame through {@link GuestDecoder#decode}, which validates it
+ * itself. Encoding writes into {@link ByteBufAllocator#DEFAULT}, as the server does;
+ * {@code textFrameMemberList} is the path a {@code MEMBER_LIST} really takes to a newcomer (a whole
+ * WebSocket frame, header room in front, through {@link ServerOutbound#textFrame}). Every buffer produced is released in
  * the same operation. Benchmarks run on Netty threads ({@link NettyWorkerThreads}), as in the server,
  * with Netty's leak detector off.
  *
@@ -68,8 +74,9 @@ public class CodecBenchmark {
             join = frame(SampleData.JOIN_JSON);
             heartbeat = frame(SampleData.HEARTBEAT_JSON);
             // Measure the success path: fail at once if a frame does not decode.
+            requireType(codec.decodeText(join), GuestMessage.Join.class);
             requireType(codec.decode(join), GuestMessage.Join.class);
-            requireType(codec.decode(heartbeat), GuestMessage.Heartbeat.class);
+            requireType(codec.decodeText(heartbeat), GuestMessage.Heartbeat.class);
         }
 
         private ByteBuf frame(String json) {
@@ -117,7 +124,7 @@ public class CodecBenchmark {
         public int members;
 
         final HostEncoder codec = new HostEncoder();
-        final WebSocketFrames frames = new WebSocketFrames(codec);
+        final ServerOutbound frames = new ServerOutbound(TimeSource.system());
         HostMessage message;
 
         @Setup(Level.Trial)
@@ -131,13 +138,19 @@ public class CodecBenchmark {
     public GuestDecoder.Decoded decodeJoin(Incoming in) {
         // decode leaves the indices alone; resetting them anyway keeps every call on the whole frame.
         in.join.readerIndex(0);
+        return in.codec.decodeText(in.join);
+    }
+
+    @Benchmark
+    public GuestDecoder.Decoded decodeJoinBytes(Incoming in) {
+        in.join.readerIndex(0);
         return in.codec.decode(in.join);
     }
 
     @Benchmark
     public GuestDecoder.Decoded decodeHeartbeat(Incoming in) {
         in.heartbeat.readerIndex(0);
-        return in.codec.decode(in.heartbeat);
+        return in.codec.decodeText(in.heartbeat);
     }
 
     @Benchmark
