@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.loudsync.core.protocol.GuestMessage;
+import dev.loudsync.core.protocol.ProtocolRules;
+import dev.loudsync.netty.internal.ClientCodec;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,6 +16,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -21,13 +25,16 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A guest on the JDK's own WebSocket client: an implementation independent of LoudSync and Netty.
- * Collects every text message as a JSON tree; host PINGs are answered with PONG and kept out of the
- * queue unless asked for.
+ * A guest on the JDK's own WebSocket client: what it receives is read independently of LoudSync
+ * and Netty (the JDK's client, a plain Jackson tree), so the suite sees the host's frames as any
+ * other client would. Collects every text message as a JSON tree; host PINGs are answered with
+ * PONG and kept out of the queue unless asked for. What it sends on its own ({@code JOIN},
+ * {@code PONG}) is written by LoudSync's client codec, as every LoudSync guest writes it.
  */
 final class JdkGuest implements WebSocket.Listener, AutoCloseable {
 
     static final ObjectMapper JSON = new ObjectMapper();
+    private static final ClientCodec CODEC = new ClientCodec();
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
 
     private final BlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
@@ -60,8 +67,8 @@ final class JdkGuest implements WebSocket.Listener, AutoCloseable {
      */
     static JdkGuest join(URI uri, String sessionId, String deviceId) {
         JdkGuest g = connect(uri);
-        g.send("{\"type\":\"JOIN\",\"timestamp\":1,\"payload\":{\"sessionId\":\"" + sessionId + "\",\"deviceId\":\""
-                + deviceId + "\",\"deviceName\":\"Guest " + deviceId + "\",\"version\":\"1.0.0\"}}");
+        g.send(CODEC.encodeToString(new GuestMessage.Join(sessionId, deviceId, "Guest " + deviceId,
+                ProtocolRules.CLIENT_VERSION, null, null, Set.of()), 1));
         g.answered.orTimeout(10, TimeUnit.SECONDS).join();
         return g;
     }
@@ -152,8 +159,8 @@ final class JdkGuest implements WebSocket.Listener, AutoCloseable {
                     synchronized (this) {
                         pings.add(node);
                     }
-                    webSocket.sendText("{\"type\":\"PONG\",\"payload\":{\"pingTimestamp\":"
-                            + node.path("timestamp").asLong() + "}}", true);
+                    webSocket.sendText(CODEC.encodeToString(new GuestMessage.Pong(node.path("timestamp").asLong()),
+                            System.currentTimeMillis()), true);
                 } else {
                     messages.add(node);
                     String type = node.path("type").asText();

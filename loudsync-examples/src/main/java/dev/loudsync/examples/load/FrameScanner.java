@@ -1,5 +1,6 @@
 package dev.loudsync.examples.load;
 
+import dev.loudsync.netty.internal.Wire;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import java.nio.charset.StandardCharsets;
@@ -161,8 +162,8 @@ final class FrameScanner {
         }
     }
 
-    private static final byte[] TYPE = "type".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] PAYLOAD = "payload".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] TYPE = Wire.TYPE.getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] PAYLOAD = Wire.PAYLOAD.getBytes(StandardCharsets.US_ASCII);
     private static final byte[] TEXT = "text".getBytes(StandardCharsets.US_ASCII);
 
     private byte[] bytes(ByteBuf frame) {

@@ -1,9 +1,17 @@
 package dev.loudsync.examples.load;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.loudsync.core.protocol.ApplicationMessage;
+import dev.loudsync.core.protocol.Capability;
+import dev.loudsync.core.protocol.GuestMessage;
+import dev.loudsync.core.protocol.HostMessage;
+import dev.loudsync.core.protocol.MessageTypes;
+import dev.loudsync.core.protocol.ProtocolRules;
+import dev.loudsync.netty.internal.ClientCodec;
+import dev.loudsync.netty.internal.Wire;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufInputStream;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -12,6 +20,9 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler.ClientHandshakeStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -23,10 +34,16 @@ import java.util.concurrent.atomic.LongAdder;
  * {@code HEARTBEAT} at the interval {@code WELCOME} announces, answers the host's {@code PING}, and
  * records {@code CHAT} deliveries. Everything but the {@code volatile} fields runs on the
  * connection's event loop.
+ *
+ * <p>What it sends is written by LoudSync's client codec, as the Java client writes it. Frames it
+ * sends in bulk ({@code JOIN} in a storm, {@code HEARTBEAT}, {@code LEAVE}) are encoded once,
+ * before any clock runs, and sent as the same bytes each time. The membership frames it receives
+ * are scanned ({@link FrameScanner}); the few others ({@code WELCOME}, {@code PING},
+ * {@code ERROR}) are decoded by the codec.
  */
 final class LoadGuest extends ChannelInboundHandlerAdapter {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ClientCodec CODEC = new ClientCodec();
 
     /** What all guests of one run share. */
     static final class Shared {
@@ -58,6 +75,8 @@ final class LoadGuest extends ChannelInboundHandlerAdapter {
     final CompletableFuture<Void> welcomed = new CompletableFuture<>();
     private Channel channel;
     private final int[] counts = new int[2];
+    private final byte[] join;
+    private final byte[] leave;
 
     /** Members in this guest's view (host included); -1 before its MEMBER_LIST. */
     volatile int members = -1;
@@ -71,6 +90,19 @@ final class LoadGuest extends ChannelInboundHandlerAdapter {
         this.index = index;
         this.deviceId = deviceId;
         this.shared = shared;
+        Set<String> caps = shared.batching ? Set.of(Capability.MEMBERS_CHANGED) : Set.of();
+        this.join = encode(new GuestMessage.Join(shared.sessionId, deviceId, "Load " + index,
+                ProtocolRules.CLIENT_VERSION, null, null, caps));
+        this.leave = encode(new GuestMessage.Leave("load test"));
+    }
+
+    private static byte[] encode(GuestMessage m) {
+        ByteBuf buf = CODEC.encode(m, System.currentTimeMillis(), UnpooledByteBufAllocator.DEFAULT);
+        try {
+            return ByteBufUtil.getBytes(buf);
+        } finally {
+            buf.release();
+        }
     }
 
     Channel channel() {
@@ -78,24 +110,30 @@ final class LoadGuest extends ChannelInboundHandlerAdapter {
     }
 
     void sendJoin() {
-        String caps = shared.batching ? ",\"capabilities\":[\"membersChanged\"]" : "";
-        send("{\"type\":\"JOIN\",\"timestamp\":" + System.currentTimeMillis() + ",\"payload\":{\"sessionId\":\""
-                + shared.sessionId + "\",\"deviceId\":\"" + deviceId + "\",\"deviceName\":\"Load " + index
-                + "\",\"version\":\"1.0\"" + caps + "}}");
+        send(join);
     }
 
     void sendChat(String text) {
-        send("{\"type\":\"CHAT\",\"payload\":{\"text\":\"" + text + "\"}}");
+        send(new ApplicationMessage("CHAT", Map.of("text", text)));
     }
 
     void sendLeave() {
-        send("{\"type\":\"LEAVE\",\"payload\":{\"reason\":\"load test\"}}");
+        send(leave);
     }
 
-    private void send(String text) {
+    /** Sends {@code frame}, which is never written to (the frame encoder masks into a buffer of its own). */
+    private void send(byte[] frame) {
         Channel ch = channel;
         if (ch != null && ch.isActive()) {
-            ch.writeAndFlush(new TextWebSocketFrame(text), ch.voidPromise());
+            ch.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(frame)), ch.voidPromise());
+        }
+    }
+
+    private void send(GuestMessage m) {
+        Channel ch = channel;
+        if (ch != null && ch.isActive()) {
+            ch.writeAndFlush(new TextWebSocketFrame(CODEC.encode(m, System.currentTimeMillis(), ch.alloc())),
+                    ch.voidPromise());
         }
     }
 
@@ -135,24 +173,34 @@ final class LoadGuest extends ChannelInboundHandlerAdapter {
             return;
         }
         switch (type) {
-            case "MEMBER_JOINED" -> changeMembers(1);
-            case "MEMBER_LEFT" -> changeMembers(-1);
-            case "MEMBER_LIST" -> {
-                scanner.countPayloadArrays(content, "members", "", counts);
+            case MessageTypes.MEMBER_JOINED -> changeMembers(1);
+            case MessageTypes.MEMBER_LEFT -> changeMembers(-1);
+            case MessageTypes.MEMBER_LIST -> {
+                scanner.countPayloadArrays(content, Wire.MEMBERS, "", counts);
                 members = counts[0];
                 checkConvergence();
             }
-            case "MEMBERS_CHANGED" -> {
-                scanner.countPayloadArrays(content, "joined", "left", counts);
+            case MessageTypes.MEMBERS_CHANGED -> {
+                scanner.countPayloadArrays(content, Wire.JOINED, Wire.LEFT, counts);
                 changeMembers(counts[0] - counts[1]);
             }
             case "CHAT" -> onChat(scanner.payloadText(content));
-            case "PING" -> {
-                JsonNode ping = tree(content);
-                send("{\"type\":\"PONG\",\"payload\":{\"pingTimestamp\":" + ping.path("timestamp").asLong() + "}}");
+            case MessageTypes.PING -> {
+                ClientCodec.Incoming ping = decode(content);
+                if (ping != null) {
+                    send(new GuestMessage.Pong(ping.timestamp()));
+                }
             }
-            case "WELCOME" -> onWelcome(tree(content));
-            case "ERROR" -> shared.error(deviceId + ": " + tree(content).path("payload"));
+            case MessageTypes.WELCOME -> {
+                ClientCodec.Incoming welcome = decode(content);
+                if (welcome != null) {
+                    onWelcome((HostMessage.Welcome) welcome.message());
+                }
+            }
+            case MessageTypes.ERROR -> {
+                ClientCodec.Incoming error = decode(content);
+                shared.error(deviceId + ": " + (error != null ? error.message() : "an unreadable ERROR"));
+            }
             default -> {
                 // PONG, MEMBER_UPDATED, SESSION_CLOSED, application types: nothing to follow
             }
@@ -175,9 +223,9 @@ final class LoadGuest extends ChannelInboundHandlerAdapter {
     }
 
     /** Heartbeats from now on, at the announced interval, the first at a random point of it. */
-    private void onWelcome(JsonNode welcome) {
-        long interval = welcome.path("payload").path("heartbeatIntervalMs").asLong(5000);
-        String beat = "{\"type\":\"HEARTBEAT\",\"payload\":{\"deviceId\":\"" + deviceId + "\"}}";
+    private void onWelcome(HostMessage.Welcome welcome) {
+        long interval = welcome.heartbeatIntervalMs();
+        byte[] beat = encode(new GuestMessage.Heartbeat(deviceId, null));
         heartbeats = channel.eventLoop().scheduleAtFixedRate(() -> send(beat),
                 ThreadLocalRandom.current().nextLong(interval), interval, TimeUnit.MILLISECONDS);
         welcomed.complete(null);
@@ -198,13 +246,13 @@ final class LoadGuest extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private JsonNode tree(ByteBuf content) {
-        try {
-            return JSON.readTree(new ByteBufInputStream(content.duplicate()));
-        } catch (IOException e) {
-            shared.error(deviceId + ": unreadable JSON: " + e.getMessage());
-            return JSON.missingNode();
+    /** A frame the scanner does not follow, decoded by the client codec; null (an error) if it cannot be. */
+    private ClientCodec.Incoming decode(ByteBuf content) {
+        ClientCodec.Incoming in = CODEC.decode(content);
+        if (in == null) {
+            shared.error(deviceId + ": unreadable frame: " + content.toString(StandardCharsets.UTF_8));
         }
+        return in;
     }
 
     @Override

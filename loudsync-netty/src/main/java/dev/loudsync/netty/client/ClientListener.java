@@ -44,7 +44,11 @@ public interface ClientListener {
     default void error(ErrorCode code, String message) {
     }
 
-    /** An application message from the host. */
+    /**
+     * An application message from the host. {@code payload} is unmodifiable and holds plain Java
+     * values: maps, lists, strings, booleans, {@code null}, {@code Integer}, {@code Long} or
+     * {@code BigInteger} for integers and {@code Double} for other numbers.
+     */
     default void message(String type, Map<String, @Nullable Object> payload) {
     }
 

@@ -2,48 +2,19 @@ package dev.loudsync.netty.client;
 
 import dev.loudsync.core.Member;
 import dev.loudsync.core.TimeSource;
-import dev.loudsync.core.protocol.Capability;
-import dev.loudsync.core.protocol.CloseCode;
 import dev.loudsync.core.protocol.HostMessage;
 import dev.loudsync.core.protocol.MessageTypes;
-import dev.loudsync.netty.internal.ClientCodec;
-import dev.loudsync.netty.internal.Transports;
-import io.netty.bootstrap.Bootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoop;
+import dev.loudsync.netty.client.internal.ClientEngine;
+import dev.loudsync.netty.client.internal.ClientSettings;
 import io.netty.channel.EventLoopGroup;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.DefaultThreadFactory;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A guest of a LoudSync session, in Java: joins, keeps a live member list, sends heartbeats,
@@ -75,79 +46,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class LoudSyncClient implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(LoudSyncClient.class);
-    private static final int MAX_FRAME = 64 << 20;
-    private static final int QUICK_PINGS = 8;
-    private static final long QUICK_PING_SPACING_MILLIS = 50;
+    private final ClientEngine engine;
 
-    private final URI url;
-    private final String sessionId;
-    private final String deviceId;
-    private final String deviceName;
-    private final String pin;
-    private final Duration heartbeatOverride;
-    private final Duration connectTimeout;
-    private final ReconnectPolicy reconnect;
-    private final ClientListener listener;
-    private final TimeSource time;
-    private final boolean batching;
-    private final SslContext tls;
-    private final EventLoopGroup ownGroup;
-    private final EventLoop loop;
-    private final ClientCodec codec = new ClientCodec();
-    private final Random random = new Random();
-
-    // ---- event loop only
-    private ClientState state = ClientState.DISCONNECTED;
-    private Channel channel;
-    private CompletableFuture<HostMessage.Welcome> connecting;
-    private CompletableFuture<Void> leaving;
-    private String resumeToken;
-    private boolean finalEnd;
-    private int closeCode;
-    private int attempts;
-    private ScheduledFuture<?> heartbeatTask;
-    private ScheduledFuture<?> reconnectTask;
-    private final Map<Long, Long> pingsInFlight = new HashMap<>();
-    private long lastPingTimestamp;
-    private final Map<String, Member> view = new LinkedHashMap<>();
-    private final ClockSync clock;
-
-    // ---- read from any thread
-    private volatile ClientState publishedState = ClientState.DISCONNECTED;
-    private volatile List<Member> members = List.of();
-    private volatile ClockEstimate clockEstimate;
-    private volatile int latencyMillis = -1;
-
-    private LoudSyncClient(Builder b) {
-        this.url = b.url;
-        this.sessionId = b.sessionId;
-        this.deviceId = b.deviceId;
-        this.deviceName = b.deviceName;
-        this.pin = b.pin;
-        this.heartbeatOverride = b.heartbeatInterval;
-        this.connectTimeout = b.connectTimeout;
-        this.reconnect = b.reconnect;
-        this.listener = b.listener;
-        this.time = b.time;
-        this.batching = b.batching;
-        this.tls = "wss".equals(b.url.getScheme()) ? (b.tls != null ? b.tls : defaultClientTls()) : null;
-        if (b.group != null) {
-            this.ownGroup = null;
-            this.loop = b.group.next();
-        } else {
-            this.ownGroup = Transports.newGroup(1, new DefaultThreadFactory("loudsync-client", true), true);
-            this.loop = ownGroup.next();
-        }
-        this.clock = new ClockSync(time);
-    }
-
-    private static SslContext defaultClientTls() {
-        try {
-            return SslContextBuilder.forClient().build();
-        } catch (javax.net.ssl.SSLException e) {
-            throw new IllegalStateException("no default TLS context", e);
-        }
+    private LoudSyncClient(ClientSettings settings) {
+        this.engine = new ClientEngine(settings);
     }
 
     /** A new builder. */
@@ -163,59 +65,32 @@ public final class LoudSyncClient implements AutoCloseable {
      *         while connecting or connected returns the pending or a completed future.
      */
     public CompletableFuture<HostMessage.Welcome> connect() {
-        CompletableFuture<HostMessage.Welcome> result = new CompletableFuture<>();
-        loop.execute(() -> {
-            if (connecting != null && !connecting.isDone()) {
-                connecting.whenComplete((w, e) -> complete(result, w, e));
-                return;
-            }
-            if (state == ClientState.CONNECTED || state == ClientState.RECONNECTING) {
-                result.completeExceptionally(new IllegalStateException("already " + state));
-                return;
-            }
-            connecting = result;
-            finalEnd = false;
-            attempts = 0;
-            setState(ClientState.CONNECTING);
-            open();
-        });
-        return result;
-    }
-
-    private static <T> void complete(CompletableFuture<T> f, T value, Throwable error) {
-        if (error != null) {
-            f.completeExceptionally(error);
-        } else {
-            f.complete(value);
-        }
+        return engine.connect();
     }
 
     /** The current state. */
     public ClientState state() {
-        return publishedState;
+        return engine.state();
     }
 
     /** The live member list as this client knows it: host first, then by join time, then id. */
     public List<Member> members() {
-        return members;
+        return engine.members();
     }
 
     /** The latest round-trip time to the host, from PING/PONG. */
     public OptionalInt latencyMillis() {
-        int l = latencyMillis;
-        return l < 0 ? OptionalInt.empty() : OptionalInt.of(l);
+        return engine.latencyMillis();
     }
 
     /** The estimate of the host's clock, once a PING was answered. */
     public Optional<ClockEstimate> clockEstimate() {
-        return Optional.ofNullable(clockEstimate);
+        return engine.clockEstimate();
     }
 
     /** The host's clock now, in milliseconds since the epoch (the local clock before any estimate). */
     public long hostTimeNow() {
-        ClockEstimate e = clockEstimate;
-        double local = clock.localMillis(time.nanoTime());
-        return Math.round(e == null ? local : local + e.offsetMillis());
+        return engine.hostTimeNow();
     }
 
     /**
@@ -230,343 +105,18 @@ public final class LoudSyncClient implements AutoCloseable {
         if (!MessageTypes.isApplicationType(type)) {
             throw new IllegalArgumentException("type: " + type + " (expected: an upper-case application type)");
         }
-        String text = codec.application(type, payload, time.currentTimeMillis());
-        CompletableFuture<Void> result = new CompletableFuture<>();
-        loop.execute(() -> {
-            if (state != ClientState.CONNECTED || channel == null) {
-                result.completeExceptionally(new IllegalStateException("not connected (" + state + ")"));
-                return;
-            }
-            channel.writeAndFlush(new TextWebSocketFrame(text)).addListener(f -> complete(result, null, f.cause()));
-        });
-        return result;
+        return engine.send(type, payload);
     }
 
     /** Says goodbye ({@code LEAVE}) and closes; no reconnect follows. Completes when closed. */
     public CompletableFuture<Void> leave() {
-        CompletableFuture<Void> result = new CompletableFuture<>();
-        loop.execute(() -> {
-            finalEnd = true;
-            cancel(reconnectTask);
-            if (channel == null || !channel.isActive()) {
-                setState(ClientState.DISCONNECTED);
-                result.complete(null);
-                return;
-            }
-            leaving = result;
-            if (state == ClientState.CONNECTED) {
-                channel.writeAndFlush(new TextWebSocketFrame(codec.leave(time.currentTimeMillis())));
-            }
-            Channel ch = channel;
-            loop.schedule(() -> {
-                ch.close();
-            }, 2, TimeUnit.SECONDS);
-        });
-        return result;
+        return engine.leave();
     }
 
     /** Leaves (waiting up to 3 s) and releases the client's thread. Idempotent. */
     @Override
     public void close() {
-        if (!loop.isShuttingDown()) {
-            try {
-                leave().get(3, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                log.debug("Leaving did not finish: {}", e.toString());
-            }
-        }
-        if (ownGroup != null) {
-            ownGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-        }
-    }
-
-    // ------------------------------------------------------------------ event loop
-
-    private void open() {
-        closeCode = 0;
-        int port = url.getPort() != -1 ? url.getPort() : ("wss".equals(url.getScheme()) ? 443 : 80);
-        Bootstrap b = new Bootstrap().group(loop).channel(Transports.socketChannel(loop))
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
-                .option(ChannelOption.TCP_NODELAY, true)
-                .handler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        if (tls != null) {
-                            ch.pipeline().addLast(tls.newHandler(ch.alloc(), url.getHost(), port));
-                        }
-                        ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(8192),
-                                new WebSocketClientProtocolHandler(WebSocketClientProtocolConfig.newBuilder()
-                                        .webSocketUri(url)
-                                        .allowExtensions(false)
-                                        .maxFramePayloadLength(MAX_FRAME)
-                                        .handshakeTimeoutMillis(connectTimeout.toMillis())
-                                        .handleCloseFrames(false)
-                                        .build()),
-                                new WebSocketFrameAggregator(MAX_FRAME),
-                                new Handler());
-                    }
-                });
-        b.connect(url.getHost(), port).addListener(f -> {
-            if (!f.isSuccess()) {
-                lost(f.cause());
-            }
-        });
-    }
-
-    private final class Handler extends ChannelInboundHandlerAdapter {
-        @Override
-        public void channelActive(ChannelHandlerContext ctx) {
-            channel = ctx.channel();
-            ctx.fireChannelActive();
-        }
-
-        @Override
-        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-            if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
-                List<String> caps = batching ? List.of(Capability.MEMBERS_CHANGED) : List.of();
-                ctx.writeAndFlush(new TextWebSocketFrame(codec.join(sessionId, deviceId, deviceName, pin,
-                        resumeToken, caps, time.currentTimeMillis())));
-            }
-            ctx.fireUserEventTriggered(evt);
-        }
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            try {
-                if (msg instanceof TextWebSocketFrame) {
-                    onText(((TextWebSocketFrame) msg).text());
-                } else if (msg instanceof CloseWebSocketFrame) {
-                    CloseWebSocketFrame close = (CloseWebSocketFrame) msg;
-                    closeCode = close.statusCode();
-                    ctx.writeAndFlush(new CloseWebSocketFrame(close.statusCode(), close.reasonText()))
-                            .addListener(f -> ctx.close());
-                }
-            } finally {
-                ReferenceCountUtil.release(msg);
-            }
-        }
-
-        @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
-            if (channel == ctx.channel()) {
-                channel = null;
-                lost(null);
-            }
-            ctx.fireChannelInactive();
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            log.debug("Connection to {} failed: {}", url, cause.toString());
-            ctx.close();
-        }
-    }
-
-    private void onText(String text) {
-        ClientCodec.Incoming in = codec.decode(text);
-        if (in == null) {
-            log.debug("Ignoring a message this client does not understand: {}", text.length() > 200
-                    ? text.substring(0, 200) + "..." : text);
-            return;
-        }
-        HostMessage m = in.message();
-        if (m == null) {
-            notify(() -> listener.message(in.type(), in.payload()));
-        } else if (m instanceof HostMessage.Welcome) {
-            onWelcome((HostMessage.Welcome) m);
-        } else if (m instanceof HostMessage.MemberList) {
-            view.clear();
-            for (Member member : ((HostMessage.MemberList) m).members()) {
-                view.put(member.id(), member);
-            }
-            List<Member> list = publishView();
-            notify(() -> listener.memberList(list));
-        } else if (m instanceof HostMessage.MemberJoined) {
-            Member member = ((HostMessage.MemberJoined) m).member();
-            view.put(member.id(), member);
-            publishView();
-            notify(() -> listener.memberJoined(member));
-        } else if (m instanceof HostMessage.MemberLeft) {
-            HostMessage.MemberLeft left = (HostMessage.MemberLeft) m;
-            view.remove(left.deviceId());
-            publishView();
-            notify(() -> listener.memberLeft(left.deviceId(), left.reason()));
-        } else if (m instanceof HostMessage.MemberUpdated) {
-            Member member = ((HostMessage.MemberUpdated) m).member();
-            view.put(member.id(), member);
-            publishView();
-            notify(() -> listener.memberUpdated(member));
-        } else if (m instanceof HostMessage.MembersChanged) {
-            onMembersChanged((HostMessage.MembersChanged) m);
-        } else if (m instanceof HostMessage.Ping) {
-            sendText(codec.pong(in.timestamp(), time.currentTimeMillis()));
-        } else if (m instanceof HostMessage.Pong) {
-            onPong((HostMessage.Pong) m);
-        } else if (m instanceof HostMessage.Kicked) {
-            finalEnd = true;
-            String reason = ((HostMessage.Kicked) m).reason();
-            notify(() -> listener.kicked(reason));
-        } else if (m instanceof HostMessage.SessionClosed) {
-            finalEnd = true;
-            String reason = ((HostMessage.SessionClosed) m).reason();
-            notify(() -> listener.sessionClosed(reason));
-        } else if (m instanceof HostMessage.Error) {
-            HostMessage.Error e = (HostMessage.Error) m;
-            notify(() -> listener.error(e.code(), e.message()));
-        }
-    }
-
-    private void onWelcome(HostMessage.Welcome w) {
-        resumeToken = w.resumeToken();
-        attempts = 0;
-        setState(ClientState.CONNECTED);
-        Duration interval = heartbeatOverride != null ? heartbeatOverride
-                : Duration.ofMillis(w.heartbeatIntervalMs() > 0 ? w.heartbeatIntervalMs() : 5000);
-        cancel(heartbeatTask);
-        heartbeatTask = loop.scheduleAtFixedRate(this::heartbeat, interval.toNanos(), interval.toNanos(),
-                TimeUnit.NANOSECONDS);
-        for (int i = 0; i < QUICK_PINGS; i++) {
-            loop.schedule(this::ping, i * QUICK_PING_SPACING_MILLIS, TimeUnit.MILLISECONDS);
-        }
-        notify(() -> listener.connected(w));
-        if (connecting != null) {
-            connecting.complete(w);
-            connecting = null;
-        }
-    }
-
-    private void onMembersChanged(HostMessage.MembersChanged c) {
-        for (HostMessage.Departure d : c.left()) {
-            view.remove(d.deviceId());
-        }
-        for (Member m : c.joined()) {
-            view.put(m.id(), m);
-        }
-        for (Member m : c.updated()) {
-            view.put(m.id(), m);
-        }
-        publishView();
-        for (HostMessage.Departure d : c.left()) {
-            notify(() -> listener.memberLeft(d.deviceId(), d.reason()));
-        }
-        for (Member m : c.joined()) {
-            notify(() -> listener.memberJoined(m));
-        }
-        for (Member m : c.updated()) {
-            notify(() -> listener.memberUpdated(m));
-        }
-    }
-
-    private List<Member> publishView() {
-        List<Member> list = new ArrayList<>(view.values());
-        list.sort(Comparator.comparing((Member m) -> !m.isHost()).thenComparingLong(Member::joinedAt)
-                .thenComparing(Member::id));
-        members = List.copyOf(list);
-        return members;
-    }
-
-    private void heartbeat() {
-        int latency = latencyMillis;
-        sendText(codec.heartbeat(deviceId, latency >= 0 ? latency : null, time.currentTimeMillis()));
-        ping();
-    }
-
-    private void ping() {
-        if (state != ClientState.CONNECTED) {
-            return;
-        }
-        long stamp = Math.max(time.currentTimeMillis(), lastPingTimestamp + 1);
-        lastPingTimestamp = stamp;
-        if (pingsInFlight.size() > 64) {
-            pingsInFlight.clear();
-        }
-        pingsInFlight.put(stamp, time.nanoTime());
-        sendText(codec.ping(stamp));
-    }
-
-    private void onPong(HostMessage.Pong pong) {
-        Long stamp = pong.pingTimestamp();
-        Long sent = stamp == null ? null : pingsInFlight.remove(stamp);
-        if (sent == null) {
-            return;
-        }
-        clock.add(sent, time.nanoTime(), pong.serverTime());
-        clockEstimate = clock.estimate();
-        latencyMillis = clock.lastRttMillis();
-    }
-
-    private void sendText(String text) {
-        if (channel != null && channel.isActive()) {
-            channel.writeAndFlush(new TextWebSocketFrame(text));
-        }
-    }
-
-    /** The connection ended, or could not be opened. Decides between reconnecting and stopping. */
-    private void lost(Throwable cause) {
-        cancel(heartbeatTask);
-        heartbeatTask = null;
-        pingsInFlight.clear();
-        int code = closeCode != 0 ? closeCode : 1006;
-        boolean everJoined = resumeToken != null;
-        if (leaving != null) {
-            setState(ClientState.DISCONNECTED);
-            leaving.complete(null);
-            leaving = null;
-            failConnecting(new IllegalStateException("left"));
-            return;
-        }
-        if (finalEnd || (code == 1000 && everJoined)) {
-            setState(ClientState.DISCONNECTED); // kicked, session closed, or a normal close
-            failConnecting(new JoinRefusedException(code));
-            return;
-        }
-        if (CloseCode.isFinal(code)) {
-            setState(ClientState.FAILED);
-            failConnecting(new JoinRefusedException(code));
-            return;
-        }
-        boolean reconnectable = CloseCode.isReconnectable(code) || code == 1001 || code == 1006
-                || (code >= 1011 && code <= 1013);
-        if (!everJoined || !reconnectable || attempts >= reconnect.maxAttempts()) {
-            setState(ClientState.FAILED);
-            failConnecting(cause != null ? cause : new JoinRefusedException(code));
-            return;
-        }
-        setState(ClientState.RECONNECTING);
-        Duration delay = reconnect.delay(attempts++, random);
-        log.debug("Connection to {} lost (close {}); reconnecting in {}", url, code, delay);
-        reconnectTask = loop.schedule(this::open, delay.toNanos(), TimeUnit.NANOSECONDS);
-    }
-
-    private void failConnecting(Throwable cause) {
-        if (connecting != null) {
-            connecting.completeExceptionally(cause);
-            connecting = null;
-        }
-    }
-
-    private void setState(ClientState next) {
-        ClientState previous = state;
-        if (previous == next) {
-            return;
-        }
-        state = next;
-        publishedState = next;
-        notify(() -> listener.stateChanged(previous, next));
-    }
-
-    private static void cancel(ScheduledFuture<?> task) {
-        if (task != null) {
-            task.cancel(false);
-        }
-    }
-
-    private void notify(Runnable call) {
-        try {
-            call.run();
-        } catch (RuntimeException e) {
-            log.warn("Client listener failed", e);
-        }
+        engine.close();
     }
 
     /** Builds a {@link LoudSyncClient}. */
@@ -688,7 +238,8 @@ public final class LoudSyncClient implements AutoCloseable {
             if (url == null || sessionId == null || deviceId == null) {
                 throw new IllegalStateException("url, sessionId and device are required");
             }
-            return new LoudSyncClient(this);
+            return new LoudSyncClient(new ClientSettings(url, sessionId, deviceId, deviceName, pin,
+                    heartbeatInterval, connectTimeout, reconnect, listener, time, batching, tls, group));
         }
     }
 }

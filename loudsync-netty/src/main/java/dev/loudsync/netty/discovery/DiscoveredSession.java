@@ -48,12 +48,4 @@ public record DiscoveredSession(String sessionId, String sessionName, String hos
         seenBy = Collections.unmodifiableSet(sources);
         Objects.requireNonNull(lastSeen, "lastSeen");
     }
-
-    /** Whether everything but {@link #lastSeen()} is the same. */
-    boolean sameAs(DiscoveredSession other) {
-        return other != null && sessionId.equals(other.sessionId) && sessionName.equals(other.sessionName)
-                && hostId.equals(other.hostId) && hostName.equals(other.hostName) && address.equals(other.address)
-                && memberCount == other.memberCount && maxMembers == other.maxMembers
-                && pinRequired == other.pinRequired && seenBy.equals(other.seenBy);
-    }
 }

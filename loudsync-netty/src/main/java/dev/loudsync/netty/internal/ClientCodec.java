@@ -1,202 +1,233 @@
 package dev.loudsync.netty.internal;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.loudsync.core.LeaveReason;
-import dev.loudsync.core.Member;
-import dev.loudsync.core.MemberStatus;
-import dev.loudsync.core.protocol.ErrorCode;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
+import dev.loudsync.core.protocol.ApplicationMessage;
+import dev.loudsync.core.protocol.GuestMessage;
 import dev.loudsync.core.protocol.HostMessage;
 import dev.loudsync.core.protocol.MessageTypes;
-import java.util.ArrayList;
-import java.util.List;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufInputStream;
+import io.netty.buffer.ByteBufOutputStream;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.OptionalInt;
+import java.util.Objects;
 
 /**
- * The guest side's JSON: decodes what a host sends, encodes what a guest sends. Lenient where a host
- * following PROTOCOL.md may differ (unknown fields, missing extensions), since the client must work
- * with any conforming host; it is not on a hot path, so it works on trees.
+ * The guest's side of both directions: encodes what a guest sends ({@link GuestPayloads}) and
+ * decodes what a host sends ({@link HostPayloads}). The Java client uses it, and so do the load
+ * generator and the tests, so that every LoudSync guest writes the same bytes.
+ *
+ * <p>Decoding is lenient where a host that follows {@code PROTOCOL.md} may differ: unknown fields
+ * and types are ignored, absent extensions take their defaults (see {@link HostPayloads}), a name
+ * twice in one object keeps the last value, nesting and string lengths are only bounded by
+ * Jackson's defaults, and nothing after the envelope object is read. A frame that is not JSON, or
+ * whose known fields have the wrong JSON type (no coercion), is not understood:
+ * {@link #decode} returns null.
+ *
+ * <p>Encoding writes {@code {"type":...,"timestamp":...,"payload":{...}}}, leaving out fields
+ * without a value; the {@code timestamp} is the sender's clock, except for a {@code PING}, which
+ * carries its own (none when it has none).
+ *
+ * <p>Immutable and thread-safe. Public for the load generator and the tests of other packages; not
+ * API.
  */
 public final class ClientCodec {
 
-    private final ObjectMapper mapper = new ObjectMapper();
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() { };
 
-    /** A host message with its envelope timestamp (0 when absent). */
-    public record Incoming(String type, long timestamp, HostMessage message, Map<String, Object> payload) {
+    private final JsonFactory factory = Wire.factory(StreamReadConstraints.defaults(), false);
+    private final ObjectMapper mapper = Wire.mapper(factory);
+
+    /**
+     * A message from the host.
+     *
+     * @param message   the message
+     * @param timestamp its envelope's {@code timestamp}, the host's clock; 0 when absent
+     */
+    public record Incoming(HostMessage message, long timestamp) {
+        public Incoming {
+            Objects.requireNonNull(message, "message");
+        }
     }
 
-    public ObjectMapper mapper() {
-        return mapper;
+    // ---- guest to host
+
+    /**
+     * Encodes {@code message} into a new buffer of {@code alloc}, which the caller owns.
+     *
+     * @param clock the sender's clock, in milliseconds since the epoch
+     * @throws IllegalArgumentException if an application value cannot be written as JSON (the
+     *                                  buffer is released first)
+     */
+    public ByteBuf encode(GuestMessage message, long clock, ByteBufAllocator alloc) {
+        Objects.requireNonNull(message, "message");
+        ByteBuf buf = alloc.buffer(128);
+        try (JsonGenerator g = factory.createGenerator((OutputStream) new ByteBufOutputStream(buf),
+                JsonEncoding.UTF8)) {
+            write(g, message, clock);
+        } catch (IOException e) {
+            buf.release();
+            throw new IllegalArgumentException("Cannot encode " + message.type() + ": " + e.getMessage(), e);
+        } catch (RuntimeException | Error e) {
+            buf.release();
+            throw e;
+        }
+        return buf;
     }
 
-    /** The decoded message, or null if the text is not a host message this client understands. */
-    public Incoming decode(String text) {
-        JsonNode root;
+    /** {@link #encode} as a string, for clients that send strings. */
+    public String encodeToString(GuestMessage message, long clock) {
+        ByteBuf buf = encode(message, clock, UnpooledByteBufAllocator.DEFAULT);
         try {
-            root = mapper.readTree(text);
-        } catch (JsonProcessingException e) {
-            return null;
+            return buf.toString(StandardCharsets.UTF_8);
+        } finally {
+            buf.release();
         }
-        if (root == null || !root.isObject() || !root.path("type").isTextual()) {
-            return null;
-        }
-        String type = root.get("type").asText();
-        long timestamp = root.path("timestamp").asLong(0);
-        JsonNode p = root.path("payload");
-        try {
-            HostMessage m = message(type, p);
-            Map<String, Object> payload = null;
-            if (m == null && MessageTypes.isApplicationType(type)) {
-                payload = p.isObject() ? mapper.convertValue(p, MAP) : Map.of();
-            } else if (m == null) {
-                return null;
-            }
-            return new Incoming(type, timestamp, m, payload);
-        } catch (IllegalArgumentException | NullPointerException e) {
-            return null;
-        }
-    }
-
-    private static final com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>> MAP =
-            new com.fasterxml.jackson.core.type.TypeReference<>() { };
-
-    private static HostMessage message(String type, JsonNode p) {
-        switch (type) {
-            case MessageTypes.WELCOME:
-                return new HostMessage.Welcome(p.path("sessionId").asText(), p.path("sessionName").asText(),
-                        p.path("hostId").asText(), p.path("hostName").asText(), p.path("yourDeviceId").asText(),
-                        p.path("protocolVersion").asText("1"), p.path("serverTime").asLong(0),
-                        p.path("heartbeatIntervalMs").asLong(5000), p.path("heartbeatTimeoutMs").asLong(15000),
-                        p.path("maxMembers").asInt(0), p.path("resumeToken").isTextual()
-                                ? p.path("resumeToken").asText() : null);
-            case MessageTypes.MEMBER_LIST:
-                return new HostMessage.MemberList(members(p.path("members")));
-            case MessageTypes.MEMBER_JOINED:
-                return new HostMessage.MemberJoined(member(p.path("member")));
-            case MessageTypes.MEMBER_UPDATED:
-                return new HostMessage.MemberUpdated(member(p.path("member")));
-            case MessageTypes.MEMBER_LEFT:
-                return new HostMessage.MemberLeft(p.path("deviceId").asText(), reason(p.path("reason").asText()));
-            case MessageTypes.KICKED:
-                return new HostMessage.Kicked(p.path("reason").asText(""));
-            case MessageTypes.SESSION_CLOSED:
-                return new HostMessage.SessionClosed(p.path("reason").asText(""));
-            case MessageTypes.ERROR:
-                return new HostMessage.Error(errorCode(p.path("code").asText()), p.path("message").asText(""));
-            case MessageTypes.PONG:
-                return new HostMessage.Pong(p.path("pingTimestamp").isNumber() ? p.path("pingTimestamp").asLong()
-                        : null, p.path("serverTime").asLong(0));
-            case MessageTypes.PING:
-                return HostMessage.Ping.INSTANCE;
-            case MessageTypes.JOIN_PENDING:
-                return new HostMessage.JoinPending(p.path("message").asText(""));
-            case MessageTypes.MEMBERS_CHANGED:
-                List<HostMessage.Departure> left = new ArrayList<>();
-                for (JsonNode d : p.path("left")) {
-                    left.add(new HostMessage.Departure(d.path("deviceId").asText(), reason(d.path("reason").asText())));
-                }
-                return new HostMessage.MembersChanged(members(p.path("joined")), left, members(p.path("updated")));
-            default:
-                return null;
-        }
-    }
-
-    /** Unknown reasons map to CONNECTION_LOST so that a departure is never dropped. */
-    private static LeaveReason reason(String text) {
-        LeaveReason r = LeaveReason.fromWireText(text);
-        return r != null ? r : LeaveReason.CONNECTION_LOST;
-    }
-
-    private static ErrorCode errorCode(String name) {
-        try {
-            return ErrorCode.of(name);
-        } catch (IllegalArgumentException e) {
-            return ErrorCode.INVALID_MESSAGE;
-        }
-    }
-
-    private static List<Member> members(JsonNode array) {
-        List<Member> list = new ArrayList<>();
-        for (JsonNode m : array) {
-            list.add(member(m));
-        }
-        return list;
-    }
-
-    private static Member member(JsonNode m) {
-        boolean host = "host".equals(m.path("role").asText()) || m.path("isHost").asBoolean(false);
-        MemberStatus status = MemberStatus.CONNECTED;
-        for (MemberStatus s : MemberStatus.values()) {
-            if (s.wireName().equals(m.path("connectionStatus").asText())) {
-                status = s;
-            }
-        }
-        JsonNode latency = m.path("latency");
-        return new Member(m.path("id").asText(), m.path("name").asText(""), host ? Member.Role.HOST : Member.Role.CLIENT,
-                status, m.path("joinedAt").asLong(0),
-                latency.isNumber() ? OptionalInt.of(latency.asInt()) : OptionalInt.empty());
-    }
-
-    // ---- guest messages
-
-    public String join(String sessionId, String deviceId, String deviceName, String pin, String resumeToken,
-            List<String> capabilities, long timestamp) {
-        ObjectNode p = mapper.createObjectNode();
-        p.put("sessionId", sessionId).put("deviceId", deviceId).put("deviceName", deviceName).put("version", "1.0.0");
-        if (pin != null) {
-            p.put("pin", pin);
-        }
-        if (resumeToken != null) {
-            p.put("resumeToken", resumeToken);
-        }
-        if (!capabilities.isEmpty()) {
-            ArrayNode caps = p.putArray("capabilities");
-            capabilities.forEach(caps::add);
-        }
-        return envelope(MessageTypes.JOIN, timestamp, p);
-    }
-
-    public String heartbeat(String deviceId, Integer latency, long timestamp) {
-        ObjectNode p = mapper.createObjectNode().put("deviceId", deviceId);
-        if (latency != null) {
-            p.put("latency", latency);
-        }
-        return envelope(MessageTypes.HEARTBEAT, timestamp, p);
-    }
-
-    public String ping(long timestamp) {
-        return envelope(MessageTypes.PING, timestamp, mapper.createObjectNode());
-    }
-
-    public String pong(long pingTimestamp, long timestamp) {
-        return envelope(MessageTypes.PONG, timestamp, mapper.createObjectNode().put("pingTimestamp", pingTimestamp));
-    }
-
-    public String leave(long timestamp) {
-        return envelope(MessageTypes.LEAVE, timestamp, mapper.createObjectNode());
     }
 
     /**
-     * An application message; the payload may be a Jackson tree, a map or any value the mapper writes
-     * as a JSON object.
+     * An application message whose payload is {@code payload}: a map (written as
+     * {@link HostEncoder} writes maps), a Jackson tree, or any value the mapper writes as a JSON
+     * object; null is an empty payload.
      *
-     * @throws IllegalArgumentException if the payload is not a JSON object
+     * @throws IllegalArgumentException if {@code type} is not an application type or the payload is
+     *                                  not a JSON object
      */
-    public String application(String type, Object payload, long timestamp) {
-        JsonNode tree = payload == null ? mapper.createObjectNode() : mapper.valueToTree(payload);
+    @SuppressWarnings("unchecked")
+    public ApplicationMessage application(String type, Object payload) {
+        if (payload == null || payload instanceof Map) {
+            return new ApplicationMessage(type, (Map<String, Object>) payload);
+        }
+        JsonNode tree = mapper.valueToTree(payload);
         if (!tree.isObject()) {
             throw new IllegalArgumentException("payload: must be a JSON object, was " + tree.getNodeType());
         }
-        return envelope(type, timestamp, (ObjectNode) tree);
+        return new ApplicationMessage(type, mapper.convertValue(tree, MAP));
     }
 
-    private String envelope(String type, long timestamp, ObjectNode payload) {
-        ObjectNode root = mapper.createObjectNode();
-        root.put("type", type).put("timestamp", timestamp).set("payload", payload);
-        return root.toString();
+    private void write(JsonGenerator g, GuestMessage m, long clock) throws IOException {
+        if (m instanceof ApplicationMessage) {
+            Wire.startEnvelope(g, m.type(), clock);
+            Wire.writeMap(g, ((ApplicationMessage) m).payload(), mapper);
+        } else {
+            GuestPayloads payload = GuestPayloads.of(m.type());
+            Long timestamp = payload.envelopeTimestamp(m, clock);
+            if (timestamp != null) {
+                Wire.startEnvelope(g, m.type(), timestamp);
+            } else {
+                Wire.startEnvelope(g, m.type());
+            }
+            g.writeStartObject();
+            payload.write(g, m);
+            g.writeEndObject();
+        }
+        g.writeEndObject();
+    }
+
+    // ---- host to guest
+
+    /** The host message in {@code text}, or null if it is not one this client understands. */
+    public Incoming decode(String text) {
+        try (JsonParser p = factory.createParser(text)) {
+            return read(p);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The host message in the UTF-8 bytes of {@code utf8Json}, or null if it is not one this client
+     * understands; the buffer's indices are left as they were.
+     */
+    public Incoming decode(ByteBuf utf8Json) {
+        try (JsonParser p = factory.createParser((InputStream) new ByteBufInputStream(utf8Json.duplicate()))) {
+            return read(p);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private Incoming read(JsonParser p) throws IOException {
+        WireReader in = new WireReader(p, mapper, WireReader.NO_LIMIT);
+        if (in.next() != JsonToken.START_OBJECT) {
+            return null;
+        }
+        String type = null;
+        long timestamp = 0;
+        boolean payloadSeen = false;
+        TokenBuffer buffered = null;
+        HostMessage message = null;
+        for (String f; (f = in.nextField()) != null; ) {
+            switch (f) {
+                case Wire.TYPE -> type = in.string(f);
+                case Wire.TIMESTAMP -> {
+                    Long t = in.millis(f);
+                    timestamp = t != null ? t : 0;
+                }
+                case Wire.PAYLOAD -> {
+                    if (p.currentToken() == JsonToken.VALUE_NULL) {
+                        break;
+                    }
+                    payloadSeen = true;
+                    if (p.currentToken() != JsonToken.START_OBJECT) {
+                        in.problem("Field 'payload' must be an object");
+                        in.skip();
+                    } else if (type == null) {
+                        buffered = new TokenBuffer(p, null); // the type decides how to read it
+                        buffered.copyCurrentStructure(p);
+                    } else {
+                        message = payload(type, in);
+                    }
+                }
+                default -> in.skip();
+            }
+        }
+        if (type == null || in.problem() != null) {
+            return null;
+        }
+        if (buffered != null) {
+            try (JsonParser q = buffered.asParser()) {
+                q.nextToken();
+                WireReader body = new WireReader(q, mapper, WireReader.NO_LIMIT);
+                message = payload(type, body);
+                if (body.problem() != null) {
+                    return null;
+                }
+            }
+        } else if (!payloadSeen) {
+            message = payload(type, WireReader.empty());
+        }
+        return message != null ? new Incoming(message, timestamp) : null;
+    }
+
+    /** The message of {@code type} whose payload {@code in} is on; null for a type this client does not know. */
+    private static HostMessage payload(String type, WireReader in) throws IOException {
+        HostPayloads shape = HostPayloads.of(type);
+        if (shape != null) {
+            HostMessage m = shape.read(in);
+            return in.problem() == null ? m : null;
+        }
+        if (MessageTypes.isApplicationType(type)) {
+            Map<String, Object> values = in.isAbsent() ? null : in.values(Wire.PAYLOAD);
+            return in.problem() == null ? new ApplicationMessage(type, values) : null;
+        }
+        if (!in.isAbsent()) {
+            in.skip();
+        }
+        return null;
     }
 }

@@ -39,7 +39,7 @@ final class NettyConnection implements Connection {
     private final String remoteAddress;
     private final ServerMetrics metrics;
     /** The frame counters of the channel's event loop. */
-    final ServerMetrics.LoopCounters counters;
+    final LoopCounters counters;
     /** Event loop only: a write is waiting for this turn's flush. */
     boolean flushPending;
     /** Event loop only: the code of the close frame the server sent, or null. */

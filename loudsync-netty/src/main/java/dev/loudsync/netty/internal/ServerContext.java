@@ -10,15 +10,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * away) and refused joins no longer count as guesses against their address. {@code metrics} counts
  * and reports what happens.
  */
-record ServerContext(SessionRegistry registry, TimeSource time, MessageCodec codec, WebSocketFrames frames,
+record ServerContext(SessionRegistry registry, TimeSource time, GuestDecoder decoder, WebSocketFrames frames,
         JoinGuard joinGuard, ConnectionLimits limits, OriginPolicy origins, ServerRuntime.Settings settings,
         AtomicBoolean stopping, ServerMetrics metrics) {
 
     /** A context whose counters belong to no server (tests that build a pipeline by hand). */
-    ServerContext(SessionRegistry registry, TimeSource time, MessageCodec codec, WebSocketFrames frames,
+    ServerContext(SessionRegistry registry, TimeSource time, GuestDecoder decoder, WebSocketFrames frames,
             JoinGuard joinGuard, ConnectionLimits limits, OriginPolicy origins, ServerRuntime.Settings settings,
             AtomicBoolean stopping) {
-        this(registry, time, codec, frames, joinGuard, limits, origins, settings, stopping, ServerMetrics.detached());
+        this(registry, time, decoder, frames, joinGuard, limits, origins, settings, stopping, ServerMetrics.detached());
     }
 
     int messagesPerSecond() {

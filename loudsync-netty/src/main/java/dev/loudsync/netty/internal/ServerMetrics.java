@@ -10,14 +10,12 @@ import dev.loudsync.netty.Abuse;
 import dev.loudsync.netty.ServerListener;
 import dev.loudsync.netty.ServerState;
 import dev.loudsync.netty.ServerStats;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -194,51 +192,5 @@ final class ServerMetrics {
             a[i] = new LongAdder();
         }
         return a;
-    }
-
-    /**
-     * The data frames one event loop read and wrote. Written by that loop's thread only, read by
-     * anyone: single-writer counters need no atomic read-modify-write, only ordered stores others
-     * see whole ({@code lazySet}), which on common hardware are plain stores. (Not a VarHandle's
-     * opaque store: Android's API level 26, where the library also runs, has no VarHandle.)
-     */
-    static final class LoopCounters {
-
-        // The four counters sit in the middle of their array, a cache line away from anything else
-        // on the heap, so that two loops' counters never share a line that both threads write.
-        static final int RECEIVED = 8;
-        static final int RECEIVED_BYTES = 9;
-        static final int SENT = 10;
-        static final int SENT_BYTES = 11;
-
-        private final AtomicLongArray slots = new AtomicLongArray(20);
-
-        /** A data frame of {@code payloadBytes} was read. */
-        void received(int payloadBytes) {
-            AtomicLongArray s = slots;
-            s.lazySet(RECEIVED, s.get(RECEIVED) + 1);
-            s.lazySet(RECEIVED_BYTES, s.get(RECEIVED_BYTES) + payloadBytes);
-        }
-
-        /**
-         * A complete frame, as {@link WebSocketFrames} builds them, is handed to a channel. Its
-         * header's size follows from its total size (2 bytes below 128 in all, 4 below 65,540, else
-         * 10), so no byte of it is read. The one frame the server writes with an empty payload is its
-         * keep-alive ping (every message is JSON, never empty): not counted.
-         */
-        void sent(ByteBuf frame) {
-            int total = frame.readableBytes();
-            if (total <= 2) {
-                return;
-            }
-            int header = total < 128 ? 2 : total < 65_540 ? 4 : 10;
-            AtomicLongArray s = slots;
-            s.lazySet(SENT, s.get(SENT) + 1);
-            s.lazySet(SENT_BYTES, s.get(SENT_BYTES) + total - header);
-        }
-
-        long get(int slot) {
-            return slots.get(slot);
-        }
     }
 }

@@ -84,8 +84,8 @@ public final class ServerRuntime {
             this.boss = worker;
             this.ownsGroups = true;
         }
-        MessageCodec codec = new MessageCodec(settings.maxFrameBytes());
-        WebSocketFrames frames = new WebSocketFrames(codec);
+        GuestDecoder decoder = new GuestDecoder(settings.maxFrameBytes());
+        WebSocketFrames frames = new WebSocketFrames(new HostEncoder());
         JoinGuard joinGuard = new JoinGuard(settings.timeSource(), settings.failedJoinBurst(),
                 settings.failedJoinRefill());
         AtomicBoolean stopping = new AtomicBoolean();
@@ -100,7 +100,7 @@ public final class ServerRuntime {
                     metrics.joinRefused(address, code);
                 })
                 .build();
-        this.context = new ServerContext(registry, settings.timeSource(), codec, frames, joinGuard,
+        this.context = new ServerContext(registry, settings.timeSource(), decoder, frames, joinGuard,
                 new ConnectionLimits(settings.maxConnections(), settings.maxConnectionsPerAddress()),
                 new OriginPolicy(settings.allowedOrigins()), settings, stopping, metrics);
         this.channels = new DefaultChannelGroup("loudsync", worker.next());

@@ -86,7 +86,7 @@ final class SessionBridge extends ChannelInboundHandlerAdapter {
             rateLimited(now);
             return;
         }
-        MessageCodec.Decoded decoded = server.codec().decode(content);
+        GuestDecoder.Decoded decoded = server.decoder().decodeText(content);
         if (!decoded.isValid()) {
             handler.onInvalidMessage(decoded.type(), decoded.detail());
             return;

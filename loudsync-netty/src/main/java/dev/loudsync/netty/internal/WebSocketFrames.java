@@ -21,10 +21,10 @@ final class WebSocketFrames {
     static final ByteBuf PING = Unpooled.unreleasableBuffer(
             Unpooled.wrappedBuffer(new byte[] {(byte) 0x89, 0}).asReadOnly());
 
-    private final MessageCodec codec;
+    private final HostEncoder encoder;
 
-    WebSocketFrames(MessageCodec codec) {
-        this.codec = codec;
+    WebSocketFrames(HostEncoder encoder) {
+        this.encoder = encoder;
     }
 
     /** The text frame carrying {@code message}; the caller owns the buffer. */
@@ -32,7 +32,7 @@ final class WebSocketFrames {
         ByteBuf buf = alloc.buffer(256);
         try {
             buf.writerIndex(MAX_HEADER);
-            codec.encodeInto(message, timestamp, buf);
+            encoder.encodeInto(message, timestamp, buf);
             int length = buf.writerIndex() - MAX_HEADER;
             int start;
             if (length < 126) {

@@ -76,14 +76,14 @@ class AutobahnConformanceTest {
         ServerRuntime.Settings s = new ServerRuntime.Settings(null, 0, "/", 16 << 20, Duration.ofSeconds(10),
                 Duration.ofSeconds(10), 1000, 1000, List.of(), null, null, null, 1, false, time, Duration.ofSeconds(5),
                 1_000_000, 1_000_000, 64 << 20, 10, Duration.ofSeconds(1), null, null);
-        MessageCodec codec = new MessageCodec(s.maxFrameBytes());
-        WebSocketFrames frames = new WebSocketFrames(codec);
+        GuestDecoder decoder = new GuestDecoder(s.maxFrameBytes());
+        WebSocketFrames frames = new WebSocketFrames(new HostEncoder());
         EventLoopGroup group = new NioEventLoopGroup(2);
         try {
             SessionRegistry registry = SessionRegistry.builder().timeSource(time)
                     .executors(() -> new EventLoopExecutor(group.next()))
                     .broadcaster(new FrameBroadcaster(frames, time, ByteBufAllocator.DEFAULT)).build();
-            ServerContext context = new ServerContext(registry, time, codec, frames,
+            ServerContext context = new ServerContext(registry, time, decoder, frames,
                     new JoinGuard(time, s.failedJoinBurst(), s.failedJoinRefill()),
                     new ConnectionLimits(s.maxConnections(), s.maxConnectionsPerAddress()),
                     new OriginPolicy(s.allowedOrigins()), s, new java.util.concurrent.atomic.AtomicBoolean());

@@ -9,6 +9,7 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledDirectByteBuf;
 import io.netty.buffer.UnpooledHeapByteBuf;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,7 +48,7 @@ final class CodecTestSupport {
         return out;
     }
 
-    static MessageCodec.Decoded decode(MessageCodec codec, String json) {
+    static GuestDecoder.Decoded decode(GuestDecoder codec, String json) {
         return decode(codec, utf8(json));
     }
 
@@ -55,16 +56,18 @@ final class CodecTestSupport {
      * Decodes {@code content} from three kinds of buffer (a heap slice with an array offset, a
      * pooled direct buffer and a two-part composite buffer), each with junk around the readable
      * bytes; checks that all give the same result and that no buffer's indices or reference count
-     * changed; releases them and returns the result.
+     * changed; checks that the server's path ({@link GuestDecoder#decodeText}, which leaves UTF-8 to
+     * the pipeline) gives that result too for valid UTF-8 and does not throw for anything else;
+     * releases them and returns the result.
      */
-    static MessageCodec.Decoded decode(MessageCodec codec, byte[] content) {
+    static GuestDecoder.Decoded decode(GuestDecoder codec, byte[] content) {
         List<ByteBuf> bufs = buffers(content);
         try {
-            MessageCodec.Decoded first = null;
+            GuestDecoder.Decoded first = null;
             for (ByteBuf buf : bufs) {
                 int reader = buf.readerIndex();
                 int writer = buf.writerIndex();
-                MessageCodec.Decoded d = codec.decode(buf);
+                GuestDecoder.Decoded d = codec.decode(buf);
                 assertThat(d).as("result").isNotNull();
                 assertThat(buf.readerIndex()).as("readerIndex").isEqualTo(reader);
                 assertThat(buf.writerIndex()).as("writerIndex").isEqualTo(writer);
@@ -75,6 +78,12 @@ final class CodecTestSupport {
                     assertThat(d).as("same result from a %s", buf.getClass().getSimpleName())
                             .isEqualTo(first);
                 }
+                GuestDecoder.Decoded text = codec.decodeText(buf);
+                assertThat(text).as("decodeText result").isNotNull();
+                if (Utf8.isValid(ByteBuffer.wrap(content))) {
+                    assertThat(text).as("decodeText of a %s", buf.getClass().getSimpleName()).isEqualTo(first);
+                }
+                assertThat(buf.readerIndex()).as("readerIndex after decodeText").isEqualTo(reader);
             }
             return first;
         } finally {
@@ -84,17 +93,25 @@ final class CodecTestSupport {
         }
     }
 
-    /** Like {@link #decode(MessageCodec, byte[])} with a heap and a direct buffer only (for bulk use). */
-    static MessageCodec.Decoded decodeQuick(MessageCodec codec, byte[] content) {
+    /**
+     * Like {@link #decode(GuestDecoder, byte[])} with a heap and a direct buffer only (for bulk use),
+     * and {@link GuestDecoder#decodeText} on the direct one.
+     */
+    static GuestDecoder.Decoded decodeQuick(GuestDecoder codec, byte[] content) {
         ByteBuf heap = Unpooled.wrappedBuffer(concat(JUNK, content, JUNK)).slice(JUNK.length, content.length);
         ByteBuf direct = PooledByteBufAllocator.DEFAULT.directBuffer(content.length);
         direct.writeBytes(content);
         try {
-            MessageCodec.Decoded a = codec.decode(heap);
-            MessageCodec.Decoded b = codec.decode(direct);
+            GuestDecoder.Decoded a = codec.decode(heap);
+            GuestDecoder.Decoded b = codec.decode(direct);
             assertThat(heap.readerIndex()).isZero();
             assertThat(direct.readerIndex()).isZero();
             assertThat(b).as("direct vs heap").isEqualTo(a);
+            GuestDecoder.Decoded text = codec.decodeText(direct);
+            assertThat(text).as("decodeText result").isNotNull();
+            if (Utf8.isValid(ByteBuffer.wrap(content))) {
+                assertThat(text).as("decodeText vs decode").isEqualTo(a);
+            }
             return a;
         } finally {
             heap.release();

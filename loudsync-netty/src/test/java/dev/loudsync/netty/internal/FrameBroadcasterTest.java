@@ -24,7 +24,7 @@ class FrameBroadcasterTest {
 
     @Test
     void aBroadcast_isEncodedOnce_andEveryRecipientGetsTheSameBytes() {
-        WebSocketFrames frames = new WebSocketFrames(new MessageCodec(1 << 16));
+        WebSocketFrames frames = new WebSocketFrames(new HostEncoder());
         FrameBroadcaster broadcaster = new FrameBroadcaster(frames, TimeSource.system(), ByteBufAllocator.DEFAULT);
         List<EmbeddedChannel> channels = new ArrayList<>();
         List<Connection> recipients = new ArrayList<>();

@@ -23,14 +23,14 @@ class JoinWhileStoppingTest {
 
     private final ManualTime time = new ManualTime();
     private final ServerRuntime.Settings settings = PipelineFuzzTarget.settings(time); // 10 failed joins, 1 per s
-    private final MessageCodec codec = new MessageCodec(settings.maxFrameBytes());
-    private final WebSocketFrames frames = new WebSocketFrames(codec);
+    private final GuestDecoder decoder = new GuestDecoder(settings.maxFrameBytes());
+    private final WebSocketFrames frames = new WebSocketFrames(new HostEncoder());
     private final JoinGuard guard = new JoinGuard(time, settings.failedJoinBurst(), settings.failedJoinRefill());
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final SessionRegistry registry = SessionRegistry.builder().timeSource(time).executors(time::executor)
             .broadcaster(new FrameBroadcaster(frames, time, ByteBufAllocator.DEFAULT))
             .onJoinRefused(guard.countingUnless(stopping)).build();
-    private final ServerContext context = new ServerContext(registry, time, codec, frames, guard,
+    private final ServerContext context = new ServerContext(registry, time, decoder, frames, guard,
             new ConnectionLimits(1000, 1000), new OriginPolicy(settings.allowedOrigins()), settings, stopping);
 
     @Test

@@ -25,7 +25,7 @@ class LoopCountersTest {
 
     @Test
     void sent_countsPayloadBytesOfEveryHeaderSize_andNotThePing() {
-        ServerMetrics.LoopCounters c = new ServerMetrics.LoopCounters();
+        LoopCounters c = new LoopCounters();
         int[] payloads = {1, 125, 126, 127, 65_535, 65_536, 200_000};
         long total = 0;
         for (int p : payloads) {
@@ -35,17 +35,17 @@ class LoopCountersTest {
             total += p;
         }
         c.sent(WebSocketFrames.PING.duplicate());
-        assertThat(c.get(ServerMetrics.LoopCounters.SENT)).isEqualTo(payloads.length);
-        assertThat(c.get(ServerMetrics.LoopCounters.SENT_BYTES)).isEqualTo(total);
+        assertThat(c.get(LoopCounters.SENT)).isEqualTo(payloads.length);
+        assertThat(c.get(LoopCounters.SENT_BYTES)).isEqualTo(total);
     }
 
     @Test
     void received_addsUp() {
-        ServerMetrics.LoopCounters c = new ServerMetrics.LoopCounters();
+        LoopCounters c = new LoopCounters();
         c.received(10);
         c.received(0);
         c.received(65_536);
-        assertThat(c.get(ServerMetrics.LoopCounters.RECEIVED)).isEqualTo(3);
-        assertThat(c.get(ServerMetrics.LoopCounters.RECEIVED_BYTES)).isEqualTo(65_546);
+        assertThat(c.get(LoopCounters.RECEIVED)).isEqualTo(3);
+        assertThat(c.get(LoopCounters.RECEIVED_BYTES)).isEqualTo(65_546);
     }
 }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  */
 class LoopWriterTest {
 
-    private final WebSocketFrames frames = new WebSocketFrames(new MessageCodec(1 << 16));
+    private final WebSocketFrames frames = new WebSocketFrames(new HostEncoder());
 
     /** A channel that runs {@code task} with its connection whenever something arrives. */
     private EmbeddedChannel channel(Consumer<NettyConnection> task) {

@@ -33,7 +33,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Encoding host messages: exact shapes, escaping, application payloads, buffer hygiene. */
 class MessageCodecEncodeTest {
 
-    private static final MessageCodec CODEC = new MessageCodec(64 * 1024);
+    private static final HostEncoder CODEC = new HostEncoder();
+    private static final GuestDecoder DECODER = new GuestDecoder(64 * 1024);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long TS = 1738454400999L;
 
@@ -282,7 +283,7 @@ class MessageCodecEncodeTest {
 
         ByteBuf encoded = CODEC.encode(original, TS, PooledByteBufAllocator.DEFAULT);
         try {
-            MessageCodec.Decoded decoded = CODEC.decode(encoded);
+            GuestDecoder.Decoded decoded = DECODER.decode(encoded);
             assertThat(decoded.message()).isEqualTo(original);
             ApplicationMessage back = (ApplicationMessage) decoded.message();
             assertThat(back.payload().keySet()).containsExactlyElementsOf(payload.keySet());
@@ -365,8 +366,8 @@ class MessageCodecEncodeTest {
     void encodedHostMessagesAreNotAcceptedFromGuests() {
         ByteBuf buf = CODEC.encode(new HostMessage.MemberJoined(CLIENT), TS, PooledByteBufAllocator.DEFAULT);
         try {
-            assertThat(CODEC.decode(buf))
-                    .isEqualTo(MessageCodec.Decoded.invalid("MEMBER_JOINED", "Type MEMBER_JOINED is not sent by guests"));
+            assertThat(DECODER.decode(buf))
+                    .isEqualTo(GuestDecoder.Decoded.invalid("MEMBER_JOINED", "Type MEMBER_JOINED is not sent by guests"));
         } finally {
             buf.release();
         }

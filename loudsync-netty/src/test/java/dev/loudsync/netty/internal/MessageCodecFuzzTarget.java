@@ -9,9 +9,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.loudsync.core.protocol.MessageTypes;
+import dev.loudsync.core.protocol.ProtocolRules;
 
 /**
- * Jazzer fuzz target for {@link MessageCodec#decode}: any bytes give a valid message or an invalid
+ * Jazzer fuzz target for {@link GuestDecoder#decode}: any bytes give a valid message or an invalid
  * result with a short, safe detail; never an exception; the same result from a heap, a direct and a
  * composite buffer, whose indices and reference counts stay untouched (all are released); nothing
  * a strict JSON parser refuses is accepted.
@@ -26,7 +27,7 @@ import dev.loudsync.core.protocol.MessageTypes;
  */
 class MessageCodecFuzzTarget {
 
-    private static final MessageCodec CODEC = new MessageCodec(65536);
+    private static final GuestDecoder CODEC = new GuestDecoder(65536);
 
     /** Strict reference parser: duplicates and trailing tokens rejected. */
     private static final ObjectMapper ORACLE = JsonMapper.builder()
@@ -37,7 +38,7 @@ class MessageCodecFuzzTarget {
     @FuzzTest(maxDuration = "60s")
     void decode(byte[] input) {
         // Three kinds of buffer, same result, indices and refCnt unchanged, all released.
-        MessageCodec.Decoded d = CodecTestSupport.decode(CODEC, input);
+        GuestDecoder.Decoded d = CodecTestSupport.decode(CODEC, input);
         assertThat(d).isNotNull();
         if (d.isValid()) {
             assertThat(d.detail()).isNull();
@@ -54,7 +55,7 @@ class MessageCodecFuzzTarget {
             assertThat(d.detail()).isNotBlank().hasSizeLessThanOrEqualTo(80)
                     .doesNotContain("Exception", "jackson", "com.", "Source", "\n", "\r", "line:", "column:");
             if (d.type() != null) {
-                assertThat(MessageCodec.isTypeSyntax(d.type())).as("type syntax of %s", d.type()).isTrue();
+                assertThat(ProtocolRules.isTypeSyntax(d.type())).as("type syntax of %s", d.type()).isTrue();
                 assertThat(MessageTypes.isProtocolType(d.type()) || MessageTypes.isApplicationType(d.type()))
                         .isTrue();
             }

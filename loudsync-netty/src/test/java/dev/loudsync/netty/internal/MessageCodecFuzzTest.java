@@ -16,6 +16,7 @@ import dev.loudsync.core.protocol.ApplicationMessage;
 import dev.loudsync.core.protocol.ErrorCode;
 import dev.loudsync.core.protocol.HostMessage;
 import dev.loudsync.core.protocol.MessageTypes;
+import dev.loudsync.core.protocol.ProtocolRules;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,7 +39,8 @@ class MessageCodecFuzzTest {
     private static final int RANDOM_INPUTS = 8_000;
     private static final int MUTATED_INPUTS = 16_000;
 
-    private static final MessageCodec CODEC = new MessageCodec(64 * 1024);
+    private static final GuestDecoder CODEC = new GuestDecoder(64 * 1024);
+    private static final HostEncoder ENCODER = new HostEncoder();
 
     /** Strict reference parser: duplicates and trailing tokens rejected. */
     private static final ObjectMapper ORACLE = JsonMapper.builder()
@@ -86,7 +88,7 @@ class MessageCodecFuzzTest {
         int invalid = 0;
         for (int i = 0; i < RANDOM_INPUTS + MUTATED_INPUTS; i++) {
             byte[] input = i < RANDOM_INPUTS ? randomBytes(random) : mutate(corpus.get(random.nextInt(corpus.size())), random);
-            MessageCodec.Decoded d = check(seed, i, input);
+            GuestDecoder.Decoded d = check(seed, i, input);
             if (d.isValid()) {
                 valid++;
             } else {
@@ -98,9 +100,9 @@ class MessageCodecFuzzTest {
         assertThat(invalid).as("invalid results, seed %d", seed).isGreaterThan(5_000);
     }
 
-    private MessageCodec.Decoded check(long seed, int i, byte[] input) {
+    private GuestDecoder.Decoded check(long seed, int i, byte[] input) {
         String what = "seed " + seed + ", input #" + i + ": " + Arrays.toString(input);
-        MessageCodec.Decoded d;
+        GuestDecoder.Decoded d;
         try {
             d = CodecTestSupport.decodeQuick(CODEC, input);
         } catch (AssertionError e) {
@@ -124,7 +126,7 @@ class MessageCodecFuzzTest {
             if (d.message() instanceof ApplicationMessage) {
                 // Application payloads survive a round trip through the encoder.
                 ApplicationMessage a = (ApplicationMessage) d.message();
-                String encoded = CODEC.encodeToString(a, 1L);
+                String encoded = ENCODER.encodeToString(a, 1L);
                 assertThat(CodecTestSupport.decodeQuick(CODEC, utf8(encoded)).message()).as(what).isEqualTo(a);
             }
         } else {
@@ -132,7 +134,7 @@ class MessageCodecFuzzTest {
             assertThat(d.detail()).as(what).isNotBlank().hasSizeLessThanOrEqualTo(80)
                     .doesNotContain("Exception", "jackson", "com.", "Source", "\n", "\r", "line:", "column:");
             if (d.type() != null) {
-                assertThat(MessageCodec.isTypeSyntax(d.type())).as(what).isTrue();
+                assertThat(ProtocolRules.isTypeSyntax(d.type())).as(what).isTrue();
                 assertThat(MessageTypes.isProtocolType(d.type()) || MessageTypes.isApplicationType(d.type()))
                         .as(what).isTrue();
             }
@@ -151,7 +153,7 @@ class MessageCodecFuzzTest {
                 new HostMessage.MemberLeft("d", LeaveReason.LEFT),
                 new HostMessage.Error(ErrorCode.SESSION_FULL, "Session is full (8/8)", Map.of("n", 8)),
                 new HostMessage.Pong(null, 9))) {
-            corpus.add(utf8(CODEC.encodeToString(h, 1738454400000L)));
+            corpus.add(utf8(ENCODER.encodeToString(h, 1738454400000L)));
         }
         return corpus;
     }

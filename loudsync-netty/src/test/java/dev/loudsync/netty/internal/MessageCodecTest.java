@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.loudsync.core.protocol.ApplicationMessage;
 import dev.loudsync.core.protocol.GuestMessage;
 import dev.loudsync.core.protocol.MessageTypes;
-import dev.loudsync.netty.internal.MessageCodec.Decoded;
+import dev.loudsync.netty.internal.GuestDecoder.Decoded;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Decoding guest frames: every guest type, and every strictness rule of PROTOCOL.md. */
 class MessageCodecTest {
 
-    private static final MessageCodec CODEC = new MessageCodec(64 * 1024);
+    private static final GuestDecoder CODEC = new GuestDecoder(64 * 1024);
 
     private static Decoded decode(String json) {
         return CodecTestSupport.decode(CODEC, json);
@@ -321,14 +321,14 @@ class MessageCodecTest {
 
         @Test
         void emptyInput() {
-            assertInvalid(new byte[0], null, MessageCodec.EMPTY);
-            assertInvalid(" \r\n\t", null, MessageCodec.EMPTY);
+            assertInvalid(new byte[0], null, GuestDecoder.EMPTY);
+            assertInvalid(" \r\n\t", null, GuestDecoder.EMPTY);
         }
 
         @ParameterizedTest
         @ValueSource(strings = {"null", "[]", "[{'type':'PING'}]", "'PING'", "42", "-1.5", "true", "false"})
         void notAnObject(String json) {
-            assertInvalid(q(json), null, MessageCodec.NOT_AN_OBJECT);
+            assertInvalid(q(json), null, GuestDecoder.NOT_AN_OBJECT);
         }
 
         @ParameterizedTest
@@ -342,7 +342,7 @@ class MessageCodecTest {
             "{\"a\":-Infinity}", "{\"a\":1e}", "{\"a\":0x10}", "{\"a\":\"\n\"}", "{\"a\":\"\u0000\"}",
             "{\"a\":1 2}", "{\"a\"::1}"})
         void malformedBeforeTheTypeWasRead(String json) {
-            assertInvalid(json, null, MessageCodec.MALFORMED);
+            assertInvalid(json, null, GuestDecoder.MALFORMED);
         }
 
         @ParameterizedTest
@@ -353,7 +353,7 @@ class MessageCodecTest {
             "{\"type\":\"PING\",\"a\":\"tab\there\"}", "{\"type\":\"PING\",\"a\":1.}",
             "{\"type\":\"PING\"\"a\":1}", "{\"type\":\"PING\",\"a\":\"\n\"}"})
         void malformedAfterTheTypeWasRead(String json) {
-            assertInvalid(json, "PING", MessageCodec.MALFORMED);
+            assertInvalid(json, "PING", GuestDecoder.MALFORMED);
         }
 
         @ParameterizedTest
@@ -361,13 +361,13 @@ class MessageCodecTest {
             "{\"type\":\"PING\"}]", "{\"type\":\"PING\"}}", "{\"type\":\"PING\"} 1", "{\"type\":\"PING\"} \"x\"",
             "{\"type\":\"PING\"} null", "{\"type\":\"PING\"},", "{\"type\":\"PING\"}\n[]", "{\"type\":\"PING\"} {"})
         void trailingData(String json) {
-            assertInvalid(json, "PING", MessageCodec.TRAILING);
+            assertInvalid(json, "PING", GuestDecoder.TRAILING);
         }
 
         @Test
         void trailingDataWithoutType() {
-            assertInvalid("{}{}", null, MessageCodec.TRAILING);
-            assertInvalid("{\"type\":\"join\"} x", null, MessageCodec.TRAILING);
+            assertInvalid("{}{}", null, GuestDecoder.TRAILING);
+            assertInvalid("{\"type\":\"join\"} x", null, GuestDecoder.TRAILING);
         }
 
         @Test
@@ -411,8 +411,8 @@ class MessageCodecTest {
 
         @Test
         void aTypeIsReportedWhenItWasReadBeforeTheError() {
-            assertInvalid(q("{'type':'JOIN','payload':{'deviceId':'a'}} x"), "JOIN", MessageCodec.TRAILING);
-            assertInvalid(q("{'type':'WELCOME'} x"), "WELCOME", MessageCodec.TRAILING);
+            assertInvalid(q("{'type':'JOIN','payload':{'deviceId':'a'}} x"), "JOIN", GuestDecoder.TRAILING);
+            assertInvalid(q("{'type':'WELCOME'} x"), "WELCOME", GuestDecoder.TRAILING);
         }
     }
 
@@ -441,9 +441,9 @@ class MessageCodecTest {
 
         @Test
         void seventeenLevelsInATopLevelField() {
-            assertInvalid("{\"type\":\"PING\",\"x\":" + arrays(16) + "}", "PING", MessageCodec.TOO_DEEP);
-            assertInvalid("{\"type\":\"PING\",\"x\":" + objects(16) + "}", "PING", MessageCodec.TOO_DEEP);
-            assertInvalid("{\"x\":" + arrays(16) + ",\"type\":\"PING\"}", null, MessageCodec.TOO_DEEP);
+            assertInvalid("{\"type\":\"PING\",\"x\":" + arrays(16) + "}", "PING", GuestDecoder.TOO_DEEP);
+            assertInvalid("{\"type\":\"PING\",\"x\":" + objects(16) + "}", "PING", GuestDecoder.TOO_DEEP);
+            assertInvalid("{\"x\":" + arrays(16) + ",\"type\":\"PING\"}", null, GuestDecoder.TOO_DEEP);
         }
 
         @Test
@@ -463,32 +463,32 @@ class MessageCodecTest {
 
         @Test
         void seventeenLevelsInAnApplicationPayload() {
-            assertInvalid("{\"type\":\"CHAT\",\"payload\":{\"a\":" + arrays(15) + "}}", "CHAT", MessageCodec.TOO_DEEP);
-            assertInvalid("{\"type\":\"CHAT\",\"payload\":{\"a\":" + objects(15) + "}}", "CHAT", MessageCodec.TOO_DEEP);
-            assertInvalid("{\"payload\":{\"a\":" + arrays(15) + "},\"type\":\"CHAT\"}", null, MessageCodec.TOO_DEEP);
+            assertInvalid("{\"type\":\"CHAT\",\"payload\":{\"a\":" + arrays(15) + "}}", "CHAT", GuestDecoder.TOO_DEEP);
+            assertInvalid("{\"type\":\"CHAT\",\"payload\":{\"a\":" + objects(15) + "}}", "CHAT", GuestDecoder.TOO_DEEP);
+            assertInvalid("{\"payload\":{\"a\":" + arrays(15) + "},\"type\":\"CHAT\"}", null, GuestDecoder.TOO_DEEP);
         }
 
         @Test
         void protocolPayloadsToo() {
             assertThat(valid("{\"type\":\"JOIN\",\"payload\":{\"x\":" + arrays(14) + "}}"))
                     .isInstanceOf(GuestMessage.Join.class);
-            assertInvalid("{\"type\":\"JOIN\",\"payload\":{\"x\":" + arrays(15) + "}}", "JOIN", MessageCodec.TOO_DEEP);
+            assertInvalid("{\"type\":\"JOIN\",\"payload\":{\"x\":" + arrays(15) + "}}", "JOIN", GuestDecoder.TOO_DEEP);
             assertInvalid("{\"type\":\"JOIN\",\"payload\":{\"capabilities\":" + arrays(15) + "}}", "JOIN",
-                    MessageCodec.TOO_DEEP);
+                    GuestDecoder.TOO_DEEP);
         }
 
         @Test
         void farTooDeep() {
-            assertInvalid("{\"type\":\"PING\",\"x\":" + arrays(100_000) + "}", "PING", MessageCodec.TOO_DEEP);
-            assertInvalid("[".repeat(100_000), null, MessageCodec.NOT_AN_OBJECT);
-            assertInvalid("{\"a\":".repeat(100_000), null, MessageCodec.TOO_DEEP);
+            assertInvalid("{\"type\":\"PING\",\"x\":" + arrays(100_000) + "}", "PING", GuestDecoder.TOO_DEEP);
+            assertInvalid("[".repeat(100_000), null, GuestDecoder.NOT_AN_OBJECT);
+            assertInvalid("{\"a\":".repeat(100_000), null, GuestDecoder.TOO_DEEP);
         }
     }
 
     @Nested
     class StringLength {
 
-        private final MessageCodec small = new MessageCodec(64);
+        private final GuestDecoder small = new GuestDecoder(64);
         private final String tooLong = "String longer than 64 characters";
 
         private Decoded decodeSmall(String json) {
@@ -546,6 +546,15 @@ class MessageCodecTest {
         }
 
         @Test
+        void numbersInIgnoredFieldsAreNotJudged() {
+            // Measured (a buffer longer than the limit) or skipped, an ignored value is only checked
+            // for well-formedness: an infinity there is no error.
+            String json = "{\"type\":\"PING\",\"x\":[1e400,{\"y\":-1e400}],\"payload\":{\"z\":[1e400]}}";
+            assertThat(decodeSmall(json)).isEqualTo(Decoded.of(new GuestMessage.Ping(null)));
+            assertThat(decode(json)).isEqualTo(Decoded.of(new GuestMessage.Ping(null)));
+        }
+
+        @Test
         void numbersAreNotStrings() {
             // Number text is bounded by the number length limit, not by the string limit.
             String digits = "1".repeat(100);
@@ -555,7 +564,7 @@ class MessageCodecTest {
 
         @Test
         void defaultFrameLimit() {
-            MessageCodec codec = new MessageCodec(65536);
+            GuestDecoder codec = new GuestDecoder(65536);
             String ok = "{\"type\":\"CHAT\",\"payload\":{\"t\":\"" + "x".repeat(65536) + "\"}}";
             String tooLongJson = "{\"type\":\"CHAT\",\"payload\":{\"t\":\"" + "x".repeat(65537) + "\"}}";
             assertThat(CodecTestSupport.decode(codec, ok).isValid()).isTrue();
@@ -566,14 +575,14 @@ class MessageCodecTest {
         @Test
         void numberLengthIsBoundedToo() {
             assertInvalid("{\"type\":\"CHAT\",\"payload\":{\"n\":" + "9".repeat(1001) + "}}", "CHAT",
-                    MessageCodec.NUMBER_TOO_LONG);
+                    GuestDecoder.NUMBER_TOO_LONG);
             assertThat(valid("{\"type\":\"CHAT\",\"payload\":{\"n\":" + "9".repeat(1000) + "}}"))
                     .isInstanceOf(ApplicationMessage.class);
         }
 
         @Test
         void frameLimitMustBePositive() {
-            assertThatThrownBy(() -> new MessageCodec(0)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> new GuestDecoder(0)).isInstanceOf(IllegalArgumentException.class);
         }
     }
 
@@ -592,15 +601,15 @@ class MessageCodecTest {
             "above U+10FFFF; F4 90 80 80", "F5 start; F5 80 80 80", "truncated 3-byte; E2 82",
             "truncated 4-byte; F0 9F 98"})
         void invalidUtf8InAString(String what, String hex) {
-            assertInvalid(inString(hex(hex)), null, MessageCodec.INVALID_UTF8);
+            assertInvalid(inString(hex(hex)), null, GuestDecoder.INVALID_UTF8);
         }
 
         @Test
         void invalidUtf8Elsewhere() {
-            assertInvalid(concat(utf8("{\"type\":\"PING\"}"), bytes(0xC3)), null, MessageCodec.INVALID_UTF8);
-            assertInvalid(bytes(0xFF, 0xFE, '{', 0, '}', 0), null, MessageCodec.INVALID_UTF8);
+            assertInvalid(concat(utf8("{\"type\":\"PING\"}"), bytes(0xC3)), null, GuestDecoder.INVALID_UTF8);
+            assertInvalid(bytes(0xFF, 0xFE, '{', 0, '}', 0), null, GuestDecoder.INVALID_UTF8);
             assertInvalid(concat(utf8("{\"type\":\"PING\",\""), bytes(0xE9), utf8("\":1}")), null,
-                    MessageCodec.INVALID_UTF8);
+                    GuestDecoder.INVALID_UTF8);
         }
 
         @Test
@@ -615,21 +624,21 @@ class MessageCodecTest {
         void otherEncodingsAreRefused() {
             String json = "{\"type\":\"PING\"}";
             // A byte order mark, UTF-16 and UTF-32 (which Jackson would otherwise auto-detect).
-            assertInvalid(concat(bytes(0xEF, 0xBB, 0xBF), utf8(json)), null, MessageCodec.MALFORMED);
-            assertInvalid(json.getBytes(StandardCharsets.UTF_16BE), null, MessageCodec.MALFORMED);
-            assertInvalid(json.getBytes(StandardCharsets.UTF_16LE), null, MessageCodec.MALFORMED);
-            assertInvalid(json.getBytes(StandardCharsets.UTF_16), null, MessageCodec.INVALID_UTF8);
-            assertInvalid(json.getBytes(java.nio.charset.Charset.forName("UTF-32LE")), null, MessageCodec.MALFORMED);
-            assertInvalid(json.getBytes(java.nio.charset.Charset.forName("UTF-32BE")), null, MessageCodec.MALFORMED);
-            assertInvalid(concat(utf8(" "), json.getBytes(StandardCharsets.UTF_16LE)), null, MessageCodec.MALFORMED);
+            assertInvalid(concat(bytes(0xEF, 0xBB, 0xBF), utf8(json)), null, GuestDecoder.MALFORMED);
+            assertInvalid(json.getBytes(StandardCharsets.UTF_16BE), null, GuestDecoder.MALFORMED);
+            assertInvalid(json.getBytes(StandardCharsets.UTF_16LE), null, GuestDecoder.MALFORMED);
+            assertInvalid(json.getBytes(StandardCharsets.UTF_16), null, GuestDecoder.INVALID_UTF8);
+            assertInvalid(json.getBytes(java.nio.charset.Charset.forName("UTF-32LE")), null, GuestDecoder.MALFORMED);
+            assertInvalid(json.getBytes(java.nio.charset.Charset.forName("UTF-32BE")), null, GuestDecoder.MALFORMED);
+            assertInvalid(concat(utf8(" "), json.getBytes(StandardCharsets.UTF_16LE)), null, GuestDecoder.MALFORMED);
         }
 
         @Test
         void nulBytes() {
-            assertInvalid(bytes(0), null, MessageCodec.MALFORMED);
-            assertInvalid(concat(utf8("{\"type\":\"PING\"}"), bytes(0)), "PING", MessageCodec.TRAILING);
+            assertInvalid(bytes(0), null, GuestDecoder.MALFORMED);
+            assertInvalid(concat(utf8("{\"type\":\"PING\"}"), bytes(0)), "PING", GuestDecoder.TRAILING);
             assertInvalid(concat(utf8("{\"type\":\"PING\",\"x\":\""), bytes(0), utf8("\"}")), "PING",
-                    MessageCodec.MALFORMED);
+                    GuestDecoder.MALFORMED);
         }
 
         private int[] hex(String hex) {
@@ -642,28 +651,28 @@ class MessageCodecTest {
 
         @Test
         void missingType() {
-            assertInvalid("{}", null, MessageCodec.MISSING_TYPE);
-            assertInvalid(q("{'timestamp':1,'payload':{'deviceId':'d'}}"), null, MessageCodec.MISSING_TYPE);
-            assertInvalid(q("{'payload':{'type':'PING'}}"), null, MessageCodec.MISSING_TYPE);
+            assertInvalid("{}", null, GuestDecoder.MISSING_TYPE);
+            assertInvalid(q("{'timestamp':1,'payload':{'deviceId':'d'}}"), null, GuestDecoder.MISSING_TYPE);
+            assertInvalid(q("{'payload':{'type':'PING'}}"), null, GuestDecoder.MISSING_TYPE);
         }
 
         @ParameterizedTest
         @ValueSource(strings = {"null", "5", "1.5", "true", "false", "{}", "['PING']", "{'type':'PING'}"})
         void typeNotAString(String value) {
-            assertInvalid(q("{'type':" + value + "}"), null, MessageCodec.TYPE_NOT_STRING);
-            assertInvalid(q("{'payload':{},'type':" + value + ",'timestamp':1}"), null, MessageCodec.TYPE_NOT_STRING);
+            assertInvalid(q("{'type':" + value + "}"), null, GuestDecoder.TYPE_NOT_STRING);
+            assertInvalid(q("{'payload':{},'type':" + value + ",'timestamp':1}"), null, GuestDecoder.TYPE_NOT_STRING);
         }
 
         @ParameterizedTest
         @ValueSource(strings = {"", "join", "Join", "jOIN", "ping", "chat", "1ABC", "_A", "A-B", "A B", " PING",
             "PING ", "\u00c4BC", "A\\u0000", "CHAT!", "\\u0050ING2\\u00e9"})
         void typeNotUpperCase(String type) {
-            assertInvalid("{\"type\":\"" + type + "\"}", null, MessageCodec.TYPE_SYNTAX);
+            assertInvalid("{\"type\":\"" + type + "\"}", null, GuestDecoder.TYPE_SYNTAX);
         }
 
         @Test
         void typeLongerThanSixtyFour() {
-            assertInvalid("{\"type\":\"" + "T".repeat(65) + "\"}", null, MessageCodec.TYPE_SYNTAX);
+            assertInvalid("{\"type\":\"" + "T".repeat(65) + "\"}", null, GuestDecoder.TYPE_SYNTAX);
         }
 
         @Test
@@ -694,7 +703,7 @@ class MessageCodecTest {
         @ParameterizedTest
         @CsvSource({"1.5, 2", "1738454400000.4, 1738454400000", "1e3, 1000", "-0.0, 0", "1.7e12, 1700000000000"})
         void fractionalTimestamp_isRoundedToTheNearestMillisecond(String value, long expected) {
-            MessageCodec.Decoded d = decode("{\"type\":\"PING\",\"timestamp\":" + value + "}");
+            GuestDecoder.Decoded d = decode("{\"type\":\"PING\",\"timestamp\":" + value + "}");
             assertThat(d.isValid()).as(d.toString()).isTrue();
             assertThat(d.message()).isEqualTo(new GuestMessage.Ping(expected));
         }
@@ -708,9 +717,9 @@ class MessageCodecTest {
         @ParameterizedTest
         @ValueSource(strings = {"[]", "[{}]", "'x'", "''", "1", "0.5", "true", "false"})
         void payloadNotAnObject(String value) {
-            assertInvalid(q("{'type':'JOIN','payload':" + value + "}"), "JOIN", MessageCodec.PAYLOAD_NOT_OBJECT);
-            assertInvalid(q("{'payload':" + value + ",'type':'CHAT'}"), "CHAT", MessageCodec.PAYLOAD_NOT_OBJECT);
-            assertInvalid(q("{'type':'PING','payload':" + value + "}"), "PING", MessageCodec.PAYLOAD_NOT_OBJECT);
+            assertInvalid(q("{'type':'JOIN','payload':" + value + "}"), "JOIN", GuestDecoder.PAYLOAD_NOT_OBJECT);
+            assertInvalid(q("{'payload':" + value + ",'type':'CHAT'}"), "CHAT", GuestDecoder.PAYLOAD_NOT_OBJECT);
+            assertInvalid(q("{'type':'PING','payload':" + value + "}"), "PING", GuestDecoder.PAYLOAD_NOT_OBJECT);
         }
     }
 
@@ -732,7 +741,7 @@ class MessageCodecTest {
             "['a',{}]", "[false]"})
         void capabilitiesMustBeAnArrayOfStrings(String value) {
             assertInvalid(q("{'type':'JOIN','payload':{'capabilities':" + value + "}}"), "JOIN",
-                    MessageCodec.CAPABILITIES_SHAPE);
+                    GuestDecoder.CAPABILITIES_SHAPE);
         }
 
         @Test
@@ -785,8 +794,8 @@ class MessageCodecTest {
 
         @Test
         void applicationFloatBeyondDoubleRange() {
-            assertInvalid(q("{'type':'CHAT','payload':{'x':[1e400]}}"), "CHAT", MessageCodec.NUMBER_OUT_OF_RANGE);
-            assertInvalid(q("{'payload':{'x':-1e400},'type':'CHAT'}"), "CHAT", MessageCodec.NUMBER_OUT_OF_RANGE);
+            assertInvalid(q("{'type':'CHAT','payload':{'x':[1e400]}}"), "CHAT", GuestDecoder.NUMBER_OUT_OF_RANGE);
+            assertInvalid(q("{'payload':{'x':-1e400},'type':'CHAT'}"), "CHAT", GuestDecoder.NUMBER_OUT_OF_RANGE);
             // Underflow is not an error: the nearest double is 0.
             assertThat(((ApplicationMessage) valid(q("{'type':'CHAT','payload':{'x':1e-400}}"))).payload())
                     .isEqualTo(Map.of("x", 0.0d));
@@ -798,15 +807,15 @@ class MessageCodecTest {
 
         @Test
         void wellFormednessBeforeType() {
-            assertInvalid(q("{'type':'join','timestamp':'x'} x"), null, MessageCodec.TRAILING);
+            assertInvalid(q("{'type':'join','timestamp':'x'} x"), null, GuestDecoder.TRAILING);
             assertInvalid(q("{'type':'WELCOME','a':1,'a':2}"), "WELCOME", "Duplicate field 'a'");
         }
 
         @Test
         void typeBeforeTimestampBeforePayload() {
             assertInvalid(q("{'payload':{'deviceId':5},'timestamp':'x','type':'join'}"), null,
-                    MessageCodec.TYPE_SYNTAX);
-            assertInvalid(q("{'payload':{'deviceId':5},'timestamp':'x'}"), null, MessageCodec.MISSING_TYPE);
+                    GuestDecoder.TYPE_SYNTAX);
+            assertInvalid(q("{'payload':{'deviceId':5},'timestamp':'x'}"), null, GuestDecoder.MISSING_TYPE);
             assertInvalid(q("{'payload':{'deviceId':5},'timestamp':'x','type':'JOIN'}"), "JOIN",
                     "Field 'timestamp' must be a number");
             assertInvalid(q("{'type':'JOIN','payload':{'deviceId':5},'timestamp':'x'}"), "JOIN",

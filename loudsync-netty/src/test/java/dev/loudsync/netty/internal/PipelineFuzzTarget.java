@@ -62,12 +62,12 @@ class PipelineFuzzTarget {
     void connection(FuzzedDataProvider data) {
         ManualTime time = new ManualTime();
         ServerRuntime.Settings s = settings(time);
-        MessageCodec codec = new MessageCodec(s.maxFrameBytes());
-        WebSocketFrames frames = new WebSocketFrames(codec);
+        GuestDecoder decoder = new GuestDecoder(s.maxFrameBytes());
+        WebSocketFrames frames = new WebSocketFrames(new HostEncoder());
         SessionRegistry registry = SessionRegistry.builder().timeSource(time).executors(time::executor)
                 .broadcaster(new FrameBroadcaster(frames, time, ByteBufAllocator.DEFAULT)).build();
         registry.open(SessionConfig.builder().sessionId("ABC123").host("host-1", "Host").build());
-        ServerContext context = new ServerContext(registry, time, codec, frames,
+        ServerContext context = new ServerContext(registry, time, decoder, frames,
                 new JoinGuard(time, s.failedJoinBurst(), s.failedJoinRefill()),
                 new ConnectionLimits(s.maxConnections(), s.maxConnectionsPerAddress()),
                 new OriginPolicy(s.allowedOrigins()), s, new java.util.concurrent.atomic.AtomicBoolean());

@@ -18,14 +18,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Pre-built frames must be exactly what Netty's own client-side decoder reads as one text frame. */
 class WebSocketFramesTest {
 
-    private final MessageCodec codec = new MessageCodec(16 << 20);
-    private final WebSocketFrames frames = new WebSocketFrames(codec);
+    private final HostEncoder encoder = new HostEncoder();
+    private final WebSocketFrames frames = new WebSocketFrames(encoder);
 
     @ParameterizedTest
     @ValueSource(ints = {0, 50, 60, 125, 126, 200, 65_000, 65_535, 65_536, 70_000, 300_000})
     void aTextFrameOfAnySize_decodesToTheSameJson(int textLength) {
         HostMessage message = new ApplicationMessage("BLOB", Map.of("d", "y".repeat(textLength)));
-        String json = codec.encodeToString(message, 77);
+        String json = encoder.encodeToString(message, 77);
         ByteBuf frame = frames.textFrame(message, 77, ByteBufAllocator.DEFAULT);
         EmbeddedChannel client = new EmbeddedChannel(new WebSocket13FrameDecoder(WebSocketDecoderConfig.newBuilder()
                 .expectMaskedFrames(false).maxFramePayloadLength(1 << 20).build()));

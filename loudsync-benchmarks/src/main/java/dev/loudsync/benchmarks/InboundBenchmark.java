@@ -1,8 +1,8 @@
-package dev.loudsync.netty.internal;
+package dev.loudsync.benchmarks;
 
-import dev.loudsync.benchmarks.NettyWorkerThreads;
 import dev.loudsync.core.SessionConfig;
 import dev.loudsync.core.SessionRegistry;
+import dev.loudsync.netty.internal.ServerInbound;
 import dev.loudsync.testing.ManualTime;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -13,10 +13,7 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -32,7 +29,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The frame a member sends most, a plain {@code HEARTBEAT}, from the channel to the core: the
- * {@link SessionBridge} takes the text frame, checks the rate limit, decodes it and hands it to the
+ * the session bridge takes the text frame, checks the rate limit, decodes it and hands it to the
  * member's connection handler, which takes it on the spot (no task for the session). This is the
  * per-frame inbound path of a server with many members.
  *
@@ -73,16 +70,7 @@ public class InboundBenchmark {
             SessionRegistry registry = SessionRegistry.builder().timeSource(time).executors(time::executor).build();
             registry.open(SessionConfig.builder().sessionId("K7M2QX").host("host-1", "Host").latencyProbes(false)
                     .build());
-            MessageCodec codec = new MessageCodec(65_536);
-            ServerRuntime.Settings settings = new ServerRuntime.Settings(null, 0, "/", 65_536,
-                    Duration.ofSeconds(10), Duration.ofSeconds(10), 20_000, 64, List.of(), null, null, null, 1, false,
-                    time, Duration.ofSeconds(5), Integer.MAX_VALUE, Integer.MAX_VALUE, 4 << 20, 10,
-                    Duration.ofSeconds(3), null, null);
-            ServerContext server = new ServerContext(registry, time, codec, new WebSocketFrames(codec),
-                    new JoinGuard(time, 10, Duration.ofSeconds(3)), new ConnectionLimits(20_000, 64),
-                    new OriginPolicy(List.of()), settings, new AtomicBoolean());
-            channel = new EmbeddedChannel(new HttpGate(Duration.ofSeconds(10).toNanos()),
-                    new HttpRouter("/", new OriginPolicy(List.of()), null, false), new SessionBridge(server));
+            channel = new EmbeddedChannel(ServerInbound.handlers(registry, time));
             pipeline = channel.pipeline();
             pipeline.fireUserEventTriggered(
                     new WebSocketServerProtocolHandler.HandshakeComplete("/", new DefaultHttpHeaders(), null));

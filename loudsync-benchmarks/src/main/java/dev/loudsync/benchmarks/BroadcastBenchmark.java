@@ -1,9 +1,10 @@
-package dev.loudsync.netty.internal;
+package dev.loudsync.benchmarks;
 
-import dev.loudsync.benchmarks.NettyWorkerThreads;
 import dev.loudsync.core.TimeSource;
 import dev.loudsync.core.protocol.ApplicationMessage;
+import dev.loudsync.core.transport.Broadcaster;
 import dev.loudsync.core.transport.Connection;
+import dev.loudsync.netty.internal.ServerOutbound;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelFuture;
@@ -28,13 +29,14 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One application message broadcast to every member, the way the server does it: the
- * {@link FrameBroadcaster} encodes one WebSocket frame, and writes and flushes it to the channel of
- * each recipient ({@link NettyConnection}, {@link LoopWriter}).
+ * One application message broadcast to every member, the way the server does it: the server's
+ * broadcaster ({@link ServerOutbound#broadcaster}) encodes one WebSocket frame, and writes and
+ * flushes it to the channel of each recipient ({@link ServerOutbound#connection}), one flush per
+ * event loop turn.
  *
  * <p>Recipients are {@link EmbeddedChannel}s that all share one event loop, as a server's channels
- * share its few event loops: the broadcaster forms one group and the {@link LoopWriter} of the
- * benchmark thread serves it. (A plain {@code new EmbeddedChannel()} each, as in
+ * share its few event loops: the broadcaster forms one group and the loop writer of the benchmark
+ * thread serves it. (A plain {@code new EmbeddedChannel()} each, as in
  * {@code FrameBroadcasterTest}, would give every channel its own loop, one group per recipient.)
  * Each operation ends with every channel's frame read back and released, so the whole path ran
  * inside it and memory stays flat; it fails if a recipient got no frame. It runs on a Netty thread
@@ -62,8 +64,8 @@ public class BroadcastBenchmark {
 
     /**
      * The event loop of each benchmark thread, owned by a channel that carries no traffic. Per
-     * thread and never replaced, like the {@link LoopWriter} a thread creates once and keeps: the
-     * writer queues its flushes on the loop it first saw.
+     * thread and never replaced, like the loop writer a thread creates once and keeps: the writer
+     * queues its flushes on the loop it first saw.
      */
     private static final ThreadLocal<EmbeddedChannel> LOOP = ThreadLocal.withInitial(EmbeddedChannel::new);
 
@@ -75,15 +77,15 @@ public class BroadcastBenchmark {
         EmbeddedChannel loop;
         final List<EmbeddedChannel> channels = new ArrayList<>();
         final List<Connection> connections = new ArrayList<>();
-        FrameBroadcaster broadcaster;
+        Broadcaster broadcaster;
         ApplicationMessage chat;
 
         @Setup(Level.Trial)
         public void setUp() {
             NettyWorkerThreads.requireCurrent();
             loop = LOOP.get();
-            WebSocketFrames frames = new WebSocketFrames(new MessageCodec(65_536));
-            broadcaster = new FrameBroadcaster(frames, TimeSource.system(), ByteBufAllocator.DEFAULT);
+            ServerOutbound outbound = new ServerOutbound(TimeSource.system());
+            broadcaster = outbound.broadcaster(ByteBufAllocator.DEFAULT);
             for (int i = 0; i < recipients; i++) {
                 EmbeddedChannel ch = new EmbeddedChannel(false, false); // registered with the shared loop below
                 ChannelFuture registered = loop.eventLoop().register(ch);
@@ -91,7 +93,7 @@ public class BroadcastBenchmark {
                     throw new IllegalStateException("Channel " + i + " not registered", registered.cause());
                 }
                 channels.add(ch);
-                connections.add(new NettyConnection(ch, frames, TimeSource.system()));
+                connections.add(outbound.connection(ch));
             }
             // As the example host relays a guest's chat line to everyone.
             Map<String, Object> payload = new LinkedHashMap<>();

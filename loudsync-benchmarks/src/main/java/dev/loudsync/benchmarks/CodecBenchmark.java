@@ -1,9 +1,11 @@
-package dev.loudsync.netty.internal;
+package dev.loudsync.benchmarks;
 
-import dev.loudsync.benchmarks.NettyWorkerThreads;
-import dev.loudsync.benchmarks.SampleData;
+import dev.loudsync.core.TimeSource;
 import dev.loudsync.core.protocol.GuestMessage;
 import dev.loudsync.core.protocol.HostMessage;
+import dev.loudsync.netty.internal.GuestDecoder;
+import dev.loudsync.netty.internal.HostEncoder;
+import dev.loudsync.netty.internal.ServerOutbound;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.nio.charset.StandardCharsets;
@@ -23,14 +25,18 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * {@link MessageCodec}: decoding the two frames a guest sends most ({@code JOIN} once,
- * {@code HEARTBEAT} every 5 s), and encoding the membership messages the host sends.
+ * The host's codec ({@link GuestDecoder}, {@link HostEncoder}): decoding the two frames a guest
+ * sends most ({@code JOIN} once, {@code HEARTBEAT} every 5 s), and encoding the membership messages
+ * the host sends.
  *
  * <p>Decoding reads a buffer allocated once: {@code direct} is what the server's WebSocket decoder
  * hands over (a buffer of the channel's allocator, direct by default), {@code heap} takes the
- * codec's backing-array path. Encoding writes into {@link ByteBufAllocator#DEFAULT}, as the server
- * does; {@code textFrameMemberList} is the path a {@code MEMBER_LIST} really takes to a newcomer
- * ({@link WebSocketFrames#textFrame}, header room in front). Every buffer produced is released in
+ * decoder's backing-array path. {@code decodeJoin} and {@code decodeHeartbeat} take the server's
+ * path ({@link GuestDecoder#decodeText}: the pipeline has validated the UTF-8);
+ * {@code decodeJoinBytes} is the same frame through {@link GuestDecoder#decode}, which validates it
+ * itself. Encoding writes into {@link ByteBufAllocator#DEFAULT}, as the server does;
+ * {@code textFrameMemberList} is the path a {@code MEMBER_LIST} really takes to a newcomer (a whole
+ * WebSocket frame, header room in front, through {@link ServerOutbound#textFrame}). Every buffer produced is released in
  * the same operation. Benchmarks run on Netty threads ({@link NettyWorkerThreads}), as in the server,
  * with Netty's leak detector off.
  *
@@ -58,7 +64,7 @@ public class CodecBenchmark {
         @Param({"direct", "heap"})
         public String buffer;
 
-        final MessageCodec codec = new MessageCodec(MAX_FRAME_BYTES);
+        final GuestDecoder codec = new GuestDecoder(MAX_FRAME_BYTES);
         ByteBuf join;
         ByteBuf heartbeat;
 
@@ -68,8 +74,9 @@ public class CodecBenchmark {
             join = frame(SampleData.JOIN_JSON);
             heartbeat = frame(SampleData.HEARTBEAT_JSON);
             // Measure the success path: fail at once if a frame does not decode.
+            requireType(codec.decodeText(join), GuestMessage.Join.class);
             requireType(codec.decode(join), GuestMessage.Join.class);
-            requireType(codec.decode(heartbeat), GuestMessage.Heartbeat.class);
+            requireType(codec.decodeText(heartbeat), GuestMessage.Heartbeat.class);
         }
 
         private ByteBuf frame(String json) {
@@ -85,7 +92,7 @@ public class CodecBenchmark {
             return buf.writeBytes(bytes);
         }
 
-        private static void requireType(MessageCodec.Decoded d, Class<? extends GuestMessage> type) {
+        private static void requireType(GuestDecoder.Decoded d, Class<? extends GuestMessage> type) {
             if (!type.isInstance(d.message())) {
                 throw new IllegalStateException("Expected a " + type.getSimpleName() + ", decoded " + d);
             }
@@ -101,7 +108,7 @@ public class CodecBenchmark {
     /** A {@code MEMBER_JOINED} of one member. */
     @State(Scope.Thread)
     public static class Joined {
-        final MessageCodec codec = new MessageCodec(MAX_FRAME_BYTES);
+        final HostEncoder codec = new HostEncoder();
         final HostMessage message = new HostMessage.MemberJoined(SampleData.guest(456));
 
         @Setup(Level.Trial)
@@ -116,8 +123,8 @@ public class CodecBenchmark {
         @Param({"10", "1000"})
         public int members;
 
-        final MessageCodec codec = new MessageCodec(MAX_FRAME_BYTES);
-        final WebSocketFrames frames = new WebSocketFrames(codec);
+        final HostEncoder codec = new HostEncoder();
+        final ServerOutbound frames = new ServerOutbound(TimeSource.system());
         HostMessage message;
 
         @Setup(Level.Trial)
@@ -128,16 +135,22 @@ public class CodecBenchmark {
     }
 
     @Benchmark
-    public MessageCodec.Decoded decodeJoin(Incoming in) {
+    public GuestDecoder.Decoded decodeJoin(Incoming in) {
         // decode leaves the indices alone; resetting them anyway keeps every call on the whole frame.
+        in.join.readerIndex(0);
+        return in.codec.decodeText(in.join);
+    }
+
+    @Benchmark
+    public GuestDecoder.Decoded decodeJoinBytes(Incoming in) {
         in.join.readerIndex(0);
         return in.codec.decode(in.join);
     }
 
     @Benchmark
-    public MessageCodec.Decoded decodeHeartbeat(Incoming in) {
+    public GuestDecoder.Decoded decodeHeartbeat(Incoming in) {
         in.heartbeat.readerIndex(0);
-        return in.codec.decode(in.heartbeat);
+        return in.codec.decodeText(in.heartbeat);
     }
 
     @Benchmark
@@ -160,7 +173,7 @@ public class CodecBenchmark {
         }
     }
 
-    private static int encodeAndRelease(MessageCodec codec, HostMessage message) {
+    private static int encodeAndRelease(HostEncoder codec, HostMessage message) {
         ByteBuf buf = codec.encode(message, SampleData.CREATED_AT, ByteBufAllocator.DEFAULT);
         try {
             return buf.readableBytes();

@@ -1,6 +1,7 @@
-package dev.loudsync.netty.client;
+package dev.loudsync.netty.client.internal;
 
 import dev.loudsync.core.TimeSource;
+import dev.loudsync.netty.client.ClockEstimate;
 import java.util.ArrayDeque;
 
 /**

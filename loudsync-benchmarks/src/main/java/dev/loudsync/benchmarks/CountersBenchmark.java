@@ -1,6 +1,6 @@
-package dev.loudsync.netty.internal;
+package dev.loudsync.benchmarks;
 
-import dev.loudsync.benchmarks.NettyWorkerThreads;
+import dev.loudsync.netty.internal.LoopCounters;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +16,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * What the server's frame counters add to each frame on its own ({@link ServerMetrics.LoopCounters}):
+ * What the server's frame counters add to each frame on its own ({@link LoopCounters}):
  * {@code received} is called for every data frame read, {@code sent} for every frame handed to a
  * channel. The loop reads a counter back so that the stores cannot be dropped. The figure to compare
  * with is a frame's whole path ({@link InboundBenchmark}, {@link BroadcastBenchmark}), hundreds of
@@ -37,7 +37,7 @@ public class CountersBenchmark {
 
     @State(Scope.Thread)
     public static class Counters {
-        final ServerMetrics.LoopCounters counters = new ServerMetrics.LoopCounters();
+        final LoopCounters counters = new LoopCounters();
         /** A CHAT broadcast's frame as WebSocketFrames builds it: a 2-byte header, 120 bytes of text. */
         final ByteBuf frame = Unpooled.directBuffer(122).writeByte(0x81).writeByte(120).writeZero(120);
     }
@@ -45,17 +45,17 @@ public class CountersBenchmark {
     @Benchmark
     public void received(Counters c, Blackhole bh) {
         c.counters.received(120);
-        bh.consume(c.counters.get(ServerMetrics.LoopCounters.RECEIVED));
+        bh.consume(c.counters.get(LoopCounters.RECEIVED));
     }
 
     @Benchmark
     public void sent(Counters c, Blackhole bh) {
         c.counters.sent(c.frame);
-        bh.consume(c.counters.get(ServerMetrics.LoopCounters.SENT));
+        bh.consume(c.counters.get(LoopCounters.SENT));
     }
 
     @Benchmark
     public void baseline(Counters c, Blackhole bh) {
-        bh.consume(c.counters.get(ServerMetrics.LoopCounters.SENT));
+        bh.consume(c.counters.get(LoopCounters.SENT));
     }
 }
