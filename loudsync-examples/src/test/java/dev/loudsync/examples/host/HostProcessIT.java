@@ -171,9 +171,36 @@ class HostProcessIT {
         assertThat(drain(stdout)).isEmpty();
     }
 
+    @Test
+    void theReadmeLauncher_runsTheHostWithTheSmallHostSettings() throws Exception {
+        Path launcher = Path.of(System.getProperty("loudsync.host.jar", "target/loudsync-host.jar"))
+                .resolveSibling("loudsync-host");
+        assertThat(launcher).as("the launcher beside the jar").isExecutable();
+        ProcessBuilder builder = new ProcessBuilder(launcher.toString(), "--bind", "127.0.0.1", "--port", "0",
+                "--session-id", "TEST42", "--host-name", "TestHost");
+        builder.environment().put("JAVA", javaCommand());
+        builder.environment().remove("JAVA_OPTS");
+        process = start(builder);
+        URI uri = awaitUri();
+
+        // The script execs java: the process is the JVM itself, with the launcher's settings.
+        List<String> jvmArguments = List.of(process.info().arguments().orElseThrow());
+        assertThat(jvmArguments).contains("-XX:+UseSerialGC", "-Xms16m", "-Xmx512m", "-XX:TieredStopAtLevel=1");
+        WsGuest a = join(uri, "a", "A");
+        a.next("WELCOME");
+        a.next("MEMBER_LIST");
+        terminate();
+        assertThat(a.next("SESSION_CLOSED").at("/payload/reason").asText()).isEqualTo("Host closed session");
+        assertExits(0);
+    }
+
     /** Starts the host on 127.0.0.1 and returns its WebSocket URI, read from its standard output. */
     private URI startHost() throws IOException {
         process = launch("--bind", "127.0.0.1", "--port", "0", "--session-id", "TEST42", "--host-name", "TestHost");
+        return awaitUri();
+    }
+
+    private URI awaitUri() {
         String banner = awaitLine(stdout, l -> l.startsWith("LoudSync host"));
         assertThat(banner).startsWith("LoudSync host \"LoudSync Party\" ").endsWith(" session code TES-T42");
         String url = awaitLine(stdout, l -> l.matches("  ws://127\\.0\\.0\\.1:\\d+/"));
@@ -183,11 +210,18 @@ class HostProcessIT {
     private Process launch(String... options) throws IOException {
         Path jar = Path.of(System.getProperty("loudsync.host.jar", "target/loudsync-host.jar"));
         assertThat(jar).as("the shaded jar (built by package)").exists();
-        String java = ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> command = new ArrayList<>(List.of(java, "-jar", jar.toString()));
+        List<String> command = new ArrayList<>(List.of(javaCommand(), "-jar", jar.toString()));
         command.addAll(List.of(options));
-        Process p = new ProcessBuilder(command).start();
+        return start(new ProcessBuilder(command));
+    }
+
+    private static String javaCommand() {
+        return ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    }
+
+    private Process start(ProcessBuilder builder) throws IOException {
+        Process p = builder.start();
         pump(p.getInputStream(), stdout, "host out");
         pump(p.getErrorStream(), stderr, "host err");
         return p;
