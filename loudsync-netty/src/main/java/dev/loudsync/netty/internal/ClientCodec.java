@@ -120,6 +120,17 @@ public final class ClientCodec {
         return new ApplicationMessage(type, mapper.convertValue(tree, MAP));
     }
 
+    /**
+     * {@code value}, plain JSON values as this codec reads them (an {@code ACK}'s result), bound
+     * to {@code type} with Jackson (a record, a bean, a {@code JsonNode}...); null stays null.
+     *
+     * @throws IllegalArgumentException if it does not bind
+     */
+    public <T> T convert(Object value, Class<T> type) {
+        Objects.requireNonNull(type, "type");
+        return value == null ? null : mapper.convertValue(value, type);
+    }
+
     private void write(JsonGenerator g, GuestMessage m, long clock) throws IOException {
         String id = MessageTypes.takesRequestId(m.type()) ? m.id() : null;
         if (m instanceof ApplicationMessage) {

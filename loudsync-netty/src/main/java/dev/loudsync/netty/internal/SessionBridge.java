@@ -51,7 +51,9 @@ final class SessionBridge extends ChannelInboundHandlerAdapter {
             ctx.pipeline().remove(HttpGate.class);
             ctx.pipeline().remove(HttpRouter.class);
             TimeSource time = server.time();
-            connection = new NettyConnection(ctx.channel(), server.frames(), time, server.metrics());
+            WebSocketServerProtocolHandler.HandshakeComplete handshake = (WebSocketServerProtocolHandler.HandshakeComplete) evt;
+            connection = new NettyConnection(ctx.channel(), server.frames(), time, server.metrics(),
+                    handshake.requestUri(), handshake.requestHeaders());
             rate = new TokenBucket(server.messagesPerSecond(), server.messageBurst(), time.nanoTime());
             server.metrics().connectionOpened(connection.remoteAddress());
             handler = server.registry().accept(connection);
