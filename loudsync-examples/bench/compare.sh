@@ -4,7 +4,10 @@
 #
 #   loudsync-examples/bench/compare.sh [scenario ...]     (default: all scenarios)
 #
-# Scenarios: join1000 join5000 join5000-batching idle10000. Needs the three jars
+# Scenarios: join1000 join5000 join5000-batching idle10000 defaults1000 defaults5000. The defaults
+# scenarios run the host as the README starts it (its launcher, no extra JVM flags, latency probes
+# on) beside the ws host, each driven once by LoudSync's load generator and once by the Node
+# driver (bench/node-driver). Needs the three jars
 # (./mvnw -q -B -pl loudsync-examples -am package -DskipTests), Node 18+ and npm. Summary lines go
 # to standard output and rows to loudsync-examples/target/bench/results.csv. Linux only (/proc).
 set -euo pipefail
@@ -21,9 +24,11 @@ LOUDSYNC_PORT=18080
 WS_PORT=18081
 mkdir -p "$OUT"
 
-if [ ! -d loudsync-examples/bench/ws-host/node_modules ]; then
-  (cd loudsync-examples/bench/ws-host && npm ci --no-audit --no-fund --silent)
-fi
+for dir in ws-host node-driver; do
+  if [ ! -d "loudsync-examples/bench/$dir/node_modules" ]; then
+    (cd "loudsync-examples/bench/$dir" && npm ci --no-audit --no-fund --silent)
+  fi
+done
 
 wait_for_port() {
   for _ in $(seq 1 100); do
@@ -39,6 +44,15 @@ start_loudsync() { # extra host options...
   java -Dloudsync.log=WARN $HOST_JVM_FLAGS ${EXTRA_JVM_FLAGS:-} -jar loudsync-examples/target/loudsync-host.jar \
     --bind 127.0.0.1 --port $LOUDSYNC_PORT --session-id ABC123 --max-members 10001 \
     --no-lan-discovery --no-qr "$@" > "$OUT/loudsync-host.log" 2>&1 < /dev/null &
+  HOST_PID=$!
+  wait_for_port $LOUDSYNC_PORT
+}
+
+# The host as the README starts it: the launcher the build puts beside the jar, its JVM settings
+# only, latency probes on. LAN discovery stays off: its beacons would leave the loopback network.
+start_readme_host() {
+  loudsync-examples/target/loudsync-host --bind 127.0.0.1 --port $LOUDSYNC_PORT --session-id ABC123 \
+    --max-members 10001 --no-lan-discovery --no-qr > "$OUT/loudsync-host.log" 2>&1 < /dev/null &
   HOST_PID=$!
   wait_for_port $LOUDSYNC_PORT
 }
@@ -60,6 +74,29 @@ load() { # label port generator options...
   shift 2
   java $LOAD_JVM_FLAGS -jar loudsync-examples/target/loudsync-load.jar --url "ws://127.0.0.1:$port/" \
     --session ABC123 --host-pid "$HOST_PID" --label "$label" --csv "$CSV" "$@" || true
+}
+
+node_load() { # label port driver options...
+  local label=$1 port=$2
+  shift 2
+  node loudsync-examples/bench/node-driver/driver.js --url "ws://127.0.0.1:$port/" --session ABC123 \
+    --host-pid "$HOST_PID" --label "$label" --csv "$OUT/node-results.csv" "$@" || true
+}
+
+defaults() { # guests broadcasts: both hosts, both drivers, no warm-up
+  local guests=$1 rounds=$2 scenario="defaults$1"
+  start_readme_host
+  load "loudsync $scenario" $LOUDSYNC_PORT --guests "$guests" --idle 60s --broadcasts "$rounds" --leave-fraction 0 --timeout 600s
+  stop_host
+  start_ws
+  load "ws $scenario" $WS_PORT --guests "$guests" --idle 60s --broadcasts "$rounds" --leave-fraction 0 --timeout 900s
+  stop_host
+  start_readme_host
+  node_load "loudsync $scenario node" $LOUDSYNC_PORT --guests "$guests" --idle 60 --broadcasts "$rounds"
+  stop_host
+  start_ws
+  node_load "ws $scenario node" $WS_PORT --guests "$guests" --idle 60 --broadcasts "$rounds"
+  stop_host
 }
 
 run() { # scenario: both hosts unless told otherwise
@@ -90,14 +127,18 @@ run() { # scenario: both hosts unless told otherwise
       load "loudsync $scenario" $LOUDSYNC_PORT --guests 10000 --batching --join-waves 500 --warmup 1000 --idle 60s \
         --broadcasts 0 --leave-fraction 0 --timeout 600s
       stop_host ;;
+    defaults1000)
+      defaults 1000 200 ;;
+    defaults5000)
+      defaults 5000 50 ;;
     *)
-      echo "unknown scenario: $scenario (join1000 join5000 join5000-batching idle10000)" >&2
+      echo "unknown scenario: $scenario (join1000 join5000 join5000-batching idle10000 defaults1000 defaults5000)" >&2
       exit 2 ;;
   esac
 }
 
 trap stop_host EXIT
-for scenario in "${@:-join1000 join5000 join5000-batching idle10000}"; do
+for scenario in "${@:-join1000 join5000 join5000-batching idle10000 defaults1000 defaults5000}"; do
   for s in $scenario; do
     run "$s"
   done

@@ -79,26 +79,38 @@ public final class LoudSyncServer implements AutoCloseable {
     }
 
     /**
-     * Binds the port and starts accepting connections.
+     * Binds the port and starts accepting connections. Only the first call starts; every call
+     * returns a new future of that one start, so completing or cancelling it changes nothing.
      *
      * @return completes when the port is bound, or exceptionally if binding failed (the server is
-     *         then stopped); calling again returns the same future
+     *         then stopped)
      */
     public CompletableFuture<Void> start() {
-        return runtime.start();
+        return runtime.start().thenApply(v -> v);
     }
 
     /**
      * Closes every session (guests get {@code SESSION_CLOSED}), waits for those frames to be
-     * written, closes every connection and releases the port. Calling again returns the same future.
+     * written, closes every connection and releases the port. Only the first call stops; every
+     * call returns a new future of that one stop. Safe on any thread, a listener's included.
      */
     public CompletableFuture<Void> stop() {
-        return runtime.stop();
+        return runtime.stop().thenApply(v -> v);
     }
 
-    /** Stops and waits for the stop to finish. Idempotent. */
+    /**
+     * Stops and waits for the stop to finish. Idempotent.
+     *
+     * @throws IllegalStateException on one of the server's network threads (a listener, a
+     *         handler), where waiting would block the very thread the stop needs; call
+     *         {@link #stop()} there
+     */
     @Override
     public void close() {
+        if (runtime.onNetworkThread()) {
+            throw new IllegalStateException(
+                    "close() on a network thread of the server would wait for itself; call stop() there instead");
+        }
         runtime.stop().join();
     }
 

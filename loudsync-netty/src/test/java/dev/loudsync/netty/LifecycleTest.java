@@ -62,15 +62,47 @@ class LifecycleTest {
     }
 
     @Test
-    void startTwice_returnsTheSameFuture_andStopTwiceToo() {
+    void startTwice_startsOnce_andTheFuturesHandedOut_cannotBeCompletedFromOutside() {
         LoudSyncServer server = local().build();
         CompletableFuture<Void> first = server.start();
-        assertThat(server.start()).isSameAs(first);
-        first.join();
+        CompletableFuture<Void> second = server.start();
+        assertThat(second).isNotSameAs(first);
+        first.cancel(false); // a caller's own future: the server starts regardless
+        second.join();
+        assertThat(server.state()).isEqualTo(ServerState.RUNNING);
+        assertThat(server.start()).succeedsWithin(java.time.Duration.ofSeconds(5));
+
         CompletableFuture<Void> stop = server.stop();
-        assertThat(server.stop()).isSameAs(stop);
-        stop.join();
+        stop.completeExceptionally(new IllegalStateException("not the server's"));
+        server.stop().join();
+        assertThat(server.state()).isEqualTo(ServerState.STOPPED);
         server.close();
+    }
+
+    @Test
+    void closeOnANetworkThread_failsFast_andStopThereWorks() throws Exception {
+        LoudSyncServer server = local().build();
+        Session session = server.openSession(party());
+        server.start().join();
+        CompletableFuture<Throwable> fromClose = new CompletableFuture<>();
+        CompletableFuture<CompletableFuture<Void>> fromStop = new CompletableFuture<>();
+        session.addListener(new dev.loudsync.core.SessionListener() {
+            @Override
+            public void memberJoined(Session s, dev.loudsync.core.Member member) {
+                try {
+                    server.close();
+                    fromClose.complete(null);
+                } catch (RuntimeException e) {
+                    fromClose.complete(e);
+                }
+                fromStop.complete(server.stop());
+            }
+        });
+        JdkGuest.join(URI.create("ws://127.0.0.1:" + server.port() + "/"), "ABC123", "a");
+        assertThat(fromClose.get(10, TimeUnit.SECONDS)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("stop()");
+        fromStop.get(10, TimeUnit.SECONDS).get(10, TimeUnit.SECONDS);
+        assertThat(server.state()).isEqualTo(ServerState.STOPPED);
     }
 
     @Test

@@ -21,6 +21,7 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -120,7 +121,7 @@ public final class ServerRuntime {
     public Session openSession(SessionConfig config) {
         synchronized (lock) {
             if (state == ServerState.STOPPING || state == ServerState.STOPPED) {
-                throw new IllegalStateException("server is " + state.name().toLowerCase());
+                throw new IllegalStateException("server is " + state.name().toLowerCase(java.util.Locale.ROOT));
             }
             Session session = registry.open(config);
             session.addListener(metrics.sessionListener());
@@ -145,10 +146,25 @@ public final class ServerRuntime {
     public InetSocketAddress localAddress() {
         synchronized (lock) {
             if (state != ServerState.RUNNING) {
-                throw new IllegalStateException("server is " + state.name().toLowerCase() + " (expected: running)");
+                throw new IllegalStateException("server is " + state.name().toLowerCase(java.util.Locale.ROOT) + " (expected: running)");
             }
             return (InetSocketAddress) serverChannel.localAddress();
         }
+    }
+
+    /** Whether the calling thread is one of the server's event loops (its own or the application's). */
+    public boolean onNetworkThread() {
+        for (EventExecutor e : worker) {
+            if (e.inEventLoop()) {
+                return true;
+            }
+        }
+        for (EventExecutor e : boss) {
+            if (e.inEventLoop()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public CompletableFuture<Void> start() {
