@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loudsync.core.protocol.GuestMessage;
-import dev.loudsync.core.protocol.ProtocolRules;
 import dev.loudsync.netty.internal.ClientCodec;
 import java.io.IOException;
 import java.net.URI;
@@ -16,6 +15,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -34,10 +34,17 @@ import java.util.concurrent.TimeUnit;
 final class JdkGuest implements WebSocket.Listener, AutoCloseable {
 
     static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * The version {@link #join(URI, String, String)} names: the suite's socket scenarios of version
+     * 1 are those of a version-1 guest (1.1 scenarios write their JOIN themselves).
+     */
+    static final String VERSION_1 = "1.0.0";
     private static final ClientCodec CODEC = new ClientCodec();
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
 
     private final BlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
+    /** Every text message as received, host PINGs left out, in order. */
+    private final List<String> texts = new ArrayList<>();
     private final List<JsonNode> pings = new ArrayList<>();
     private final StringBuilder partial = new StringBuilder();
     private final CompletableFuture<int[]> closed = new CompletableFuture<>();
@@ -47,17 +54,36 @@ final class JdkGuest implements WebSocket.Listener, AutoCloseable {
     private WebSocket socket;
 
     static JdkGuest connect(URI uri) {
-        return connect(uri, null);
+        return connect(uri, Map.of());
     }
 
     static JdkGuest connect(URI uri, String origin) {
+        return origin == null ? connect(uri, Map.of()) : connect(uri, Map.of("Origin", origin));
+    }
+
+    /** Connects with extra upgrade request headers (name to value). */
+    static JdkGuest connect(URI uri, Map<String, String> headers) {
         JdkGuest g = new JdkGuest();
         WebSocket.Builder b = CLIENT.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
-        if (origin != null) {
-            b.header("Origin", origin);
-        }
+        headers.forEach(b::header);
         g.socket = b.buildAsync(uri, g).orTimeout(10, TimeUnit.SECONDS).join();
         return g;
+    }
+
+    /**
+     * Connects, sends {@code joinText} as it is and returns once the host answered, as
+     * {@link #join(URI, String, String)}.
+     */
+    static JdkGuest joinWith(URI uri, String joinText) {
+        JdkGuest g = connect(uri);
+        g.send(joinText);
+        g.answered.orTimeout(10, TimeUnit.SECONDS).join();
+        return g;
+    }
+
+    /** Every text message received so far, as sent (host PINGs left out). */
+    synchronized List<String> texts() {
+        return List.copyOf(texts);
     }
 
     /**
@@ -68,7 +94,7 @@ final class JdkGuest implements WebSocket.Listener, AutoCloseable {
     static JdkGuest join(URI uri, String sessionId, String deviceId) {
         JdkGuest g = connect(uri);
         g.send(CODEC.encodeToString(new GuestMessage.Join(sessionId, deviceId, "Guest " + deviceId,
-                ProtocolRules.CLIENT_VERSION, null, null, Set.of()), 1));
+                VERSION_1, null, null, Set.of()), 1));
         g.answered.orTimeout(10, TimeUnit.SECONDS).join();
         return g;
     }
@@ -162,6 +188,9 @@ final class JdkGuest implements WebSocket.Listener, AutoCloseable {
                     webSocket.sendText(CODEC.encodeToString(new GuestMessage.Pong(node.path("timestamp").asLong()),
                             System.currentTimeMillis()), true);
                 } else {
+                    synchronized (this) {
+                        texts.add(text);
+                    }
                     messages.add(node);
                     String type = node.path("type").asText();
                     if ("MEMBER_LIST".equals(type) || "ERROR".equals(type)) {

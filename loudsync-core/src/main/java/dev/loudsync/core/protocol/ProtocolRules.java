@@ -21,7 +21,7 @@ public final class ProtocolRules {
     public static final String VERSION = "1.1";
 
     /** The {@code version} a LoudSync client sends in its {@code JOIN}. */
-    public static final String CLIENT_VERSION = "1.0.0";
+    public static final String CLIENT_VERSION = "1.1.0";
 
     /** Longest {@code JOIN.sessionId}, and longest configured session id, in characters. */
     public static final int MAX_SESSION_ID_CHARS = 32;

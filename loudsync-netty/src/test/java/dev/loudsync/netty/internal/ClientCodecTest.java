@@ -42,7 +42,7 @@ class ClientCodecTest {
         assertThat(CODEC.encodeToString(new GuestMessage.Join("ABC123", "d-1", "Phone", ProtocolRules.CLIENT_VERSION,
                 null, null, Set.of(Capability.MEMBERS_CHANGED)), 7))
                 .isEqualTo(q("{'type':'JOIN','timestamp':7,'payload':{'sessionId':'ABC123','deviceId':'d-1',"
-                        + "'deviceName':'Phone','version':'1.0.0','capabilities':['membersChanged']}}"));
+                        + "'deviceName':'Phone','version':'1.1.0','capabilities':['membersChanged']}}"));
         assertThat(CODEC.encodeToString(new GuestMessage.Heartbeat("d-1", 45L), 7))
                 .isEqualTo(q("{'type':'HEARTBEAT','timestamp':7,'payload':{'deviceId':'d-1','latency':45}}"));
         assertThat(CODEC.encodeToString(new GuestMessage.Heartbeat("d-1", null), 7))
