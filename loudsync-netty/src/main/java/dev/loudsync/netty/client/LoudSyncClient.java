@@ -263,6 +263,7 @@ public final class LoudSyncClient implements AutoCloseable {
         private SslContext tls;
         private String auth;
         private boolean sharedState = true;
+        private boolean latencies = true;
         private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
 
         private Builder() {
@@ -371,6 +372,18 @@ public final class LoudSyncClient implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Whether to follow every member's latency ({@code latencies} capability); default true,
+         * so that {@link LoudSyncClient#members()} equals the host's list in every field. Past 64
+         * members a host sends latency-only changes only to the guests that ask for them (and to
+         * the host and cohosts); a client that shows no latencies can turn this off and save that
+         * traffic, its members then keeping the latencies of its last full list.
+         */
+        public Builder latencies(boolean enabled) {
+            this.latencies = enabled;
+            return this;
+        }
+
         /** Whether to ask for batched {@code MEMBERS_CHANGED}; default true. */
         public Builder membersChanged(boolean enabled) {
             this.batching = enabled;
@@ -407,7 +420,7 @@ public final class LoudSyncClient implements AutoCloseable {
             }
             return new LoudSyncClient(new ClientSettings(url, sessionId, deviceId, deviceName, pin,
                     heartbeatInterval, connectTimeout, reconnect, listener, time, batching, tls, group, auth,
-                    sharedState, requestTimeout));
+                    sharedState, requestTimeout, latencies));
         }
     }
 }

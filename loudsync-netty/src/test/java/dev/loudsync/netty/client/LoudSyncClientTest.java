@@ -16,6 +16,7 @@ import dev.loudsync.netty.testing.TcpProxy;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.ArrayList;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionException;
@@ -28,8 +29,9 @@ import org.junit.jupiter.api.Test;
 
 class LoudSyncClientTest {
 
+    /** Room for the 68 guests of the latency test, all from 127.0.0.1. */
     private final LoudSyncServer server = LoudSyncServer.builder().bindAddress("127.0.0.1").port(0).ioThreads(2)
-            .build();
+            .maxConnectionsPerAddress(100).build();
     private URI url;
 
     private Session open(UnaryOperator<SessionConfig.Builder> customize) {
@@ -123,6 +125,43 @@ class LoudSyncClientTest {
             assertThat(a.members()).isEqualTo(s.members());
             assertThat(b.members()).isEqualTo(s.members());
             assertThat(a.connectionState()).isEqualTo(ClientState.CONNECTED);
+        }
+    }
+
+    @Test
+    void pastSixtyFourMembers_aClientFollowsEveryLatencyByDefault_andOneThatOptsOutDoesNot() throws Exception {
+        // Latencies come only from the guests' heartbeats here, each member's first one after
+        // its join: those of the last joiners come when the session is past 64 members, where a
+        // host sends latency-only changes only to the guests that ask for them.
+        Session s = open(b -> b.maxMembers(80).latencyProbes(false).heartbeatInterval(Duration.ofMillis(200))
+                .heartbeatTimeout(Duration.ofSeconds(10)));
+        io.netty.channel.EventLoopGroup group = new io.netty.channel.nio.NioEventLoopGroup(2);
+        List<LoudSyncClient> all = new ArrayList<>();
+        try {
+            LoudSyncClient watcher = client("watcher", new Recorder(), b -> b.eventLoopGroup(group));
+            LoudSyncClient quiet = client("quiet", new Recorder(), b -> b.eventLoopGroup(group).latencies(false));
+            all.add(watcher);
+            all.add(quiet);
+            watcher.connect().get(10, TimeUnit.SECONDS);
+            quiet.connect().get(10, TimeUnit.SECONDS);
+            List<java.util.concurrent.CompletableFuture<?>> joins = new ArrayList<>();
+            for (int i = 0; i < 66; i++) {
+                LoudSyncClient filler = client("f" + i, new Recorder(), b -> b.eventLoopGroup(group).latencies(false));
+                all.add(filler);
+                joins.add(filler.connect());
+            }
+            java.util.concurrent.CompletableFuture.allOf(joins.toArray(new java.util.concurrent.CompletableFuture<?>[0]))
+                    .get(30, TimeUnit.SECONDS);
+            await(() -> s.members().size() == 69
+                    && s.members().stream().skip(1).allMatch(m -> m.latencyMillis().isPresent()),
+                    "the host knows every guest's latency");
+            await(() -> watcher.members().equals(s.members()), "the watcher's list equals the host's");
+            Member lastJoiner = s.members().get(68); // joined when the session was past 64
+            assertThat(quiet.members().stream().filter(m -> m.id().equals(lastJoiner.id())).findFirst()
+                    .orElseThrow().latencyMillis()).as("a latency the quiet client never asked for").isEmpty();
+        } finally {
+            all.forEach(LoudSyncClient::close);
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }
     }
 

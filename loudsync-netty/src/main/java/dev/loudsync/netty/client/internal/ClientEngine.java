@@ -255,6 +255,9 @@ public final class ClientEngine {
             if (settings.sharedState()) {
                 caps.add(Capability.STATE);
             }
+            if (settings.latencies()) {
+                caps.add(Capability.LATENCIES);
+            }
             sendMessage(new GuestMessage.Join(settings.sessionId(), settings.deviceId(), settings.deviceName(),
                     ProtocolRules.CLIENT_VERSION, settings.pin(), resumeToken, caps, settings.auth()));
         }

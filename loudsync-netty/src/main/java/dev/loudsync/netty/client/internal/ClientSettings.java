@@ -19,9 +19,10 @@ import java.time.Duration;
  * @param auth              1.1: the credential sent as {@code JOIN.auth}, or null
  * @param sharedState       1.1: whether to announce the {@code state} capability
  * @param requestTimeout    1.1: how long a request waits for its answer
+ * @param latencies         whether to announce the {@code latencies} capability
  */
 public record ClientSettings(URI url, String sessionId, String deviceId, String deviceName, String pin,
         Duration heartbeatInterval, Duration connectTimeout, ReconnectPolicy reconnect, ClientListener listener,
         TimeSource time, boolean membersChanged, SslContext tls, EventLoopGroup group, String auth,
-        boolean sharedState, Duration requestTimeout) {
+        boolean sharedState, Duration requestTimeout, boolean latencies) {
 }
