@@ -142,7 +142,8 @@ public final class LoudSyncServer implements AutoCloseable {
         private Integer maxConnections;
         private Integer maxConnectionsPerAddress;
         private List<String> allowedOrigins;
-        private WebHandler webHandler;
+        private AsyncWebHandler webHandler;
+        private Integer maxRequestBodyBytes;
         private EventLoopGroup bossGroup;
         private EventLoopGroup workerGroup;
         private Integer ioThreads;
@@ -254,10 +255,33 @@ public final class LoudSyncServer implements AutoCloseable {
             return this;
         }
 
-        /** Answers plain HTTP requests on the port; without one, they get 404. */
+        /**
+         * Answers plain HTTP requests on the port, on the network thread; without a web handler,
+         * they get 404. Set this or {@link #asyncWebHandler}.
+         */
         public Builder webHandler(WebHandler handler) {
+            Objects.requireNonNull(handler, "webHandler");
+            return asyncWebHandler(request -> CompletableFuture.completedFuture(handler.handle(request)));
+        }
+
+        /**
+         * Answers plain HTTP requests on the port when it is ready (a database, a file): see
+         * {@link AsyncWebHandler}. Set this or {@link #webHandler}.
+         */
+        public Builder asyncWebHandler(AsyncWebHandler handler) {
             Checks.once(webHandler, "webHandler");
             this.webHandler = Objects.requireNonNull(handler, "webHandler");
+            return this;
+        }
+
+        /**
+         * The largest body a plain HTTP request may have, 0 to 16 MiB; larger ones are refused with
+         * 413. Default 0: no request has a body (a guest page needs none); a JSON API of the
+         * application's needs a few KiB (64 KiB is plenty). A WebSocket upgrade never has one.
+         */
+        public Builder maxRequestBodyBytes(int max) {
+            Checks.once(maxRequestBodyBytes, "maxRequestBodyBytes");
+            this.maxRequestBodyBytes = Checks.inRange(max, "maxRequestBodyBytes", 0, 16 << 20);
             return this;
         }
 
@@ -418,7 +442,8 @@ public final class LoudSyncServer implements AutoCloseable {
                     failedJoinBurst != null ? failedJoinBurst : 10,
                     failedJoinRefill != null ? failedJoinRefill : Duration.ofSeconds(3),
                     lanAdvertising,
-                    tls);
+                    tls,
+                    maxRequestBodyBytes != null ? maxRequestBodyBytes : 0);
         }
     }
 }

@@ -38,6 +38,14 @@ public record WebResponse(int status, String contentType, byte[] body, Map<Strin
         return new WebResponse(200, "application/json", json.getBytes(StandardCharsets.UTF_8), Map.of());
     }
 
+    /**
+     * A copy that offers byte ranges ({@code Accept-Ranges: bytes}): the server answers a request's
+     * {@code Range} with the part asked for ({@code 206}), as media players ask when they seek.
+     */
+    public WebResponse withByteRanges() {
+        return withHeader("Accept-Ranges", "bytes");
+    }
+
     /** A copy with one more header. */
     public WebResponse withHeader(String name, String value) {
         java.util.Map<String, String> h = new java.util.LinkedHashMap<>(headers);

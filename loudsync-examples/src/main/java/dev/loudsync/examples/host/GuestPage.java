@@ -7,10 +7,6 @@ import dev.loudsync.core.SessionCodes;
 import dev.loudsync.netty.WebHandler;
 import dev.loudsync.netty.WebRequest;
 import dev.loudsync.netty.WebResponse;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.util.Map;
 
 /**
  * Serves the guest page on the host's port: {@code /} (the page), {@code /app.js},
@@ -22,37 +18,9 @@ import java.util.Map;
  */
 final class GuestPage implements WebHandler {
 
-    /** Same origin only: no external scripts, styles, images or connections. */
-    private static final String CSP = "default-src 'self'; connect-src 'self'; img-src 'self' data:; "
-            + "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-
     private final ObjectMapper json = new ObjectMapper();
-    private final Map<String, WebResponse> files;
+    private final PageFiles files = new PageFiles("/dev/loudsync/examples/web/", "index.html", "app.js", "style.css");
     private volatile Session session;
-
-    GuestPage() {
-        this.files = Map.of(
-                "/", file("index.html", "text/html; charset=utf-8"),
-                "/index.html", file("index.html", "text/html; charset=utf-8"),
-                "/app.js", file("app.js", "text/javascript; charset=utf-8"),
-                "/style.css", file("style.css", "text/css; charset=utf-8"));
-    }
-
-    private static WebResponse file(String name, String type) {
-        try (InputStream in = GuestPage.class.getResourceAsStream("/dev/loudsync/examples/web/" + name)) {
-            if (in == null) {
-                throw new IllegalStateException("missing resource " + name);
-            }
-            return secure(WebResponse.ok(type, in.readAllBytes())).withHeader("Cache-Control", "no-cache");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static WebResponse secure(WebResponse r) {
-        return r.withHeader("Content-Security-Policy", CSP).withHeader("X-Content-Type-Options", "nosniff")
-                .withHeader("Referrer-Policy", "no-referrer");
-    }
 
     /** The session the page joins; until one is set, {@code /session} answers 503. */
     void show(Session s) {
@@ -69,7 +37,7 @@ final class GuestPage implements WebHandler {
             if (s == null) {
                 return WebResponse.text(503, "No session yet");
             }
-            return secure(WebResponse.json(sessionJson(s))).withHeader("Cache-Control", "no-store");
+            return PageFiles.secure(WebResponse.json(sessionJson(s))).withHeader("Cache-Control", "no-store");
         }
         return files.get(request.path());
     }

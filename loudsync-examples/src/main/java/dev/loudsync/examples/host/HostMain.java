@@ -5,8 +5,6 @@ import dev.loudsync.core.Session;
 import dev.loudsync.core.SessionCodes;
 import dev.loudsync.core.SessionConfig;
 import dev.loudsync.netty.LoudSyncServer;
-import dev.loudsync.netty.ServerTls;
-import io.netty.handler.ssl.SslContext;
 import dev.loudsync.netty.discovery.LanAdvertising;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -28,6 +26,7 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ExitCode;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -56,14 +55,6 @@ public final class HostMain implements Callable<Integer> {
 
     /** The longest a graceful stop may take before the process exits anyway. */
     private static final long STOP_LIMIT_SECONDS = 15;
-
-    @Option(names = "--port", paramLabel = "N", defaultValue = "8080",
-            description = "TCP port; 0 = any free port (default: ${DEFAULT-VALUE})")
-    int port;
-
-    @Option(names = "--bind", paramLabel = "ADDR", defaultValue = "0.0.0.0",
-            description = "address to listen on (default: ${DEFAULT-VALUE}, all interfaces)")
-    String bind;
 
     @Option(names = "--session-id", paramLabel = "CODE", description = "session code guests join with (default: random)")
     String sessionId;
@@ -112,13 +103,6 @@ public final class HostMain implements Callable<Integer> {
             description = "do not PING members to measure their latency (guests may still report it)")
     boolean noLatencyProbes;
 
-    @Option(names = "--io-threads", paramLabel = "N",
-            description = "network threads (default: one per core)")
-    Integer ioThreads;
-
-    @Option(names = "--nio", description = "use NIO even where Linux's native epoll transport is available")
-    boolean nio;
-
     @Option(names = "--no-lan-discovery", description = "do not advertise the session on the LAN")
     boolean noLanDiscovery;
 
@@ -129,36 +113,13 @@ public final class HostMain implements Callable<Integer> {
             description = "where UDP beacons go (default: ${DEFAULT-VALUE}, LAN broadcast)")
     String beaconTarget;
 
-    @Option(names = "--tls-cert", paramLabel = "FILE", description = "TLS certificate chain (PEM); with --tls-key")
-    java.nio.file.Path tlsCert;
-
-    @Option(names = "--tls-key", paramLabel = "FILE", description = "TLS private key (PEM, PKCS#8, unencrypted)")
-    java.nio.file.Path tlsKey;
-
-    @Option(names = "--tls-keystore", paramLabel = "FILE", description = "TLS keystore (PKCS#12); with --tls-password-env")
-    java.nio.file.Path tlsKeystore;
-
-    @Option(names = "--tls-password-env", paramLabel = "VAR",
-            description = "environment variable holding the keystore's password")
-    String tlsPasswordEnv;
-
-    @Option(names = "--tls-self-signed", description = "serve wss:// with a throwaway certificate; prints its fingerprint")
-    boolean tlsSelfSigned;
-
-    @Option(names = "--no-qr", description = "do not print a QR code of the guest page's address")
-    boolean noQr;
-
     @Option(names = "--metrics", paramLabel = "[ADDR:]PORT",
             description = "serve GET /metrics (Prometheus) and GET /health on PORT of the loopback address,"
                     + " or of ADDR (default: off)")
     String metrics;
 
-    /** How log lines are written. */
-    enum LogFormat { TEXT, JSON }
-
-    @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text",
-            description = "text, or json: one JSON object per line (default: ${DEFAULT-VALUE})")
-    LogFormat logFormat;
+    @Mixin
+    ServerOptions options = new ServerOptions();
 
     @Option(names = "--help", usageHelp = true, description = "show this help and exit")
     boolean help;
@@ -196,25 +157,18 @@ public final class HostMain implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (logFormat == LogFormat.JSON) {
-            Logs.useConfiguration("logback-json.xml");
-        }
+        options.configureLogs();
         SessionConfig config;
         LoudSyncServer server;
+        String bind = options.bind();
+        int port = options.port();
         GuestPage page = new GuestPage();
         InetSocketAddress metricsAddress;
         try {
             config = sessionConfig();
             metricsAddress = metrics != null ? MetricsEndpoint.parseAddress(metrics) : null;
-            LoudSyncServer.Builder builder = LoudSyncServer.builder().bindAddress(bind).port(port)
-                    .joinTimeout(joinTimeout).webHandler(page).nativeTransport(!nio).listener(new ServerEvents());
-            if (ioThreads != null) {
-                builder.ioThreads(ioThreads);
-            }
-            SslContext tls = tls();
-            if (tls != null) {
-                builder.tls(tls);
-            }
+            LoudSyncServer.Builder builder = options.serverBuilder()
+                    .joinTimeout(joinTimeout).webHandler(page).listener(new ServerEvents());
             if (!noLanDiscovery) {
                 builder.lanDiscovery(LanAdvertising.builder().dnsSd(!noDnsSd)
                         .beaconTarget(hostAndPort(beaconTarget)).build());
@@ -250,7 +204,8 @@ public final class HostMain implements Callable<Integer> {
         }
         MetricsEndpoint ops = endpoint;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(server, ops), "loudsync-shutdown"));
-        printBanner(console, session, server.localAddress(), !noQr, tlsOn, tlsFingerprint);
+        printBanner(console, session, server.localAddress(), options.qr(), options.tlsOn(),
+                options.tlsFingerprint());
         if (ops != null) {
             console.println("Metrics: " + ops.url() + "/metrics and " + ops.url() + "/health");
             console.flush();
@@ -267,50 +222,6 @@ public final class HostMain implements Callable<Integer> {
 
     private static String webPage(String webSocketUrl) {
         return webSocketUrl.replaceFirst("^ws://", "http://").replaceFirst("^wss://", "https://");
-    }
-
-    /** Whether TLS is on, and a self-signed certificate's SHA-256 fingerprint for the banner. */
-    private boolean tlsOn;
-    private String tlsFingerprint;
-
-    /** The TLS context the options ask for, or null for plain ws://. */
-    private SslContext tls() {
-        int ways = (tlsCert != null || tlsKey != null ? 1 : 0) + (tlsKeystore != null ? 1 : 0) + (tlsSelfSigned ? 1 : 0);
-        if (ways == 0) {
-            return null;
-        }
-        if (ways > 1) {
-            throw new IllegalArgumentException("TLS: choose one of --tls-cert/--tls-key, --tls-keystore, --tls-self-signed");
-        }
-        tlsOn = true;
-        if (tlsSelfSigned) {
-            List<String> names = new java.util.ArrayList<>(List.of("localhost"));
-            for (InetAddress a : LanAddresses.of(bindAddressOrAny())) {
-                names.add(a.getHostAddress());
-            }
-            ServerTls.SelfSigned self = ServerTls.selfSigned(names.stream().distinct().toList());
-            tlsFingerprint = self.sha256Fingerprint();
-            return self.context();
-        }
-        if (tlsKeystore != null) {
-            String password = tlsPasswordEnv != null ? System.getenv(tlsPasswordEnv) : null;
-            if (password == null) {
-                throw new IllegalArgumentException("TLS: --tls-keystore needs --tls-password-env VAR with VAR set");
-            }
-            return ServerTls.fromPkcs12(tlsKeystore, password.toCharArray());
-        }
-        if (tlsCert == null || tlsKey == null) {
-            throw new IllegalArgumentException("TLS: --tls-cert and --tls-key go together");
-        }
-        return ServerTls.fromPem(tlsCert, tlsKey);
-    }
-
-    private InetAddress bindAddressOrAny() {
-        try {
-            return InetAddress.getByName(bind);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("bind: " + bind + " (unknown host)");
-        }
     }
 
     private static InetSocketAddress hostAndPort(String text) {

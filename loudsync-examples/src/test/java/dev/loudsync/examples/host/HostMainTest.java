@@ -37,8 +37,8 @@ class HostMainTest {
         HostMain host = parse();
         SessionConfig config = host.sessionConfig();
 
-        assertThat(host.port).isEqualTo(8080);
-        assertThat(host.bind).isEqualTo("0.0.0.0");
+        assertThat(host.options.port).isEqualTo(8080);
+        assertThat(host.options.bind).isEqualTo("0.0.0.0");
         assertThat(host.joinTimeout).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.name()).isEqualTo("LoudSync Party");
         assertThat(config.sessionId()).hasSize(6);
@@ -62,8 +62,8 @@ class HostMainTest {
                 "--no-latency-probes");
         SessionConfig config = host.sessionConfig();
 
-        assertThat(host.port).isZero();
-        assertThat(host.bind).isEqualTo("127.0.0.1");
+        assertThat(host.options.port).isZero();
+        assertThat(host.options.bind).isEqualTo("127.0.0.1");
         assertThat(host.joinTimeout).isEqualTo(Duration.ofHours(1));
         assertThat(config.sessionId()).isEqualTo("abc-123");
         assertThat(config.name()).isEqualTo("Movie night");

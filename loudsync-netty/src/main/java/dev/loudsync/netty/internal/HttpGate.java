@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -24,7 +25,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The HTTP phase's guard: a request must arrive complete within the handshake timeout (against
  * slowloris; idle keep-alive connections get the same deadline), its head must be within the
- * decoder's bounds, and it must have no body. Anything else is answered with an error status and
+ * decoder's bounds, and its body within the application's bound for plain HTTP requests (none by
+ * default; a WebSocket upgrade never has one). Anything else is answered with an error status and
  * the connection closed, and reported as abuse. Removed once the WebSocket upgrade is done.
  *
  * <p>A timeout counts as abuse only if a request was begun: its {@link #arrivals()} handler, placed
@@ -36,6 +38,9 @@ final class HttpGate extends ChannelInboundHandlerAdapter {
 
     private final long timeoutNanos;
     private final ServerMetrics metrics;
+    private final int maxBodyBytes;
+    /** Body bytes of the current request so far. */
+    private long bodyBytes;
     private final Arrivals arrivals = new Arrivals();
     private ScheduledFuture<?> deadline;
     private boolean discarding;
@@ -44,12 +49,18 @@ final class HttpGate extends ChannelInboundHandlerAdapter {
     private boolean removed;
 
     HttpGate(long timeoutNanos) {
-        this(timeoutNanos, ServerMetrics.detached());
+        this(timeoutNanos, ServerMetrics.detached(), 0);
     }
 
     HttpGate(long timeoutNanos, ServerMetrics metrics) {
+        this(timeoutNanos, metrics, 0);
+    }
+
+    /** @param maxBodyBytes the largest body a plain HTTP request may have; 0 for none */
+    HttpGate(long timeoutNanos, ServerMetrics metrics, int maxBodyBytes) {
         this.timeoutNanos = timeoutNanos;
         this.metrics = metrics;
+        this.maxBodyBytes = maxBodyBytes;
     }
 
     /** The handler to place just before the HTTP decoder; it leaves the pipeline after the gate. */
@@ -122,13 +133,22 @@ final class HttpGate extends ChannelInboundHandlerAdapter {
                         ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE : HttpResponseStatus.BAD_REQUEST);
                 return;
             }
-            if (HttpUtil.getContentLength(request, 0L) > 0 || HttpUtil.isTransferEncodingChunked(request)) {
+            bodyBytes = 0;
+            // Only a WebSocket upgrade counts: other upgrades (a client's offer of h2c) are ignored
+            // and the request is served as HTTP/1.1 with its body.
+            boolean upgrade = request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
+            long declared = HttpUtil.getContentLength(request, 0L);
+            boolean chunked = HttpUtil.isTransferEncodingChunked(request);
+            if ((declared > 0 || chunked) && (upgrade || maxBodyBytes == 0) || declared > maxBodyBytes) {
                 refuse(ctx, msg, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE);
                 return;
             }
         } else if (msg instanceof HttpContent && ((HttpContent) msg).content().isReadable()) {
-            refuse(ctx, msg, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE);
-            return;
+            bodyBytes += ((HttpContent) msg).content().readableBytes();
+            if (bodyBytes > maxBodyBytes) {
+                refuse(ctx, msg, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE);
+                return;
+            }
         }
         if (msg instanceof LastHttpContent) {
             begun = false;

@@ -1,8 +1,9 @@
 package dev.loudsync.netty.internal;
 
-import dev.loudsync.netty.WebHandler;
+import dev.loudsync.netty.AsyncWebHandler;
 import dev.loudsync.netty.WebRequest;
 import dev.loudsync.netty.WebResponse;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -19,17 +20,26 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Sends WebSocket upgrades for the LoudSync path on to the handshake (after the origin check), and
- * answers every other request: plain HTTP through the application's {@link WebHandler}, anything
- * else with 404.
+ * answers every other request: plain HTTP through the application's web handler, anything else
+ * with 404.
+ *
+ * <p>The handler may answer later ({@link AsyncWebHandler}): the connection reads nothing more until
+ * the answer is written, so answers keep the order of the requests. A {@code 200} answer that
+ * offers byte ranges ({@code Accept-Ranges: bytes}) is cut to the request's single {@code Range}
+ * ({@code 206} with {@code Content-Range}, or {@code 416} for a range outside the body), as media
+ * players ask when they seek.
  */
 final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
 
@@ -37,15 +47,15 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private final String path;
     private final OriginPolicy origins;
-    private final WebHandler web;
+    private final AsyncWebHandler web;
     private final boolean tls;
     private final ServerMetrics metrics;
 
-    HttpRouter(String path, OriginPolicy origins, WebHandler web, boolean tls) {
+    HttpRouter(String path, OriginPolicy origins, AsyncWebHandler web, boolean tls) {
         this(path, origins, web, tls, ServerMetrics.detached());
     }
 
-    HttpRouter(String path, OriginPolicy origins, WebHandler web, boolean tls, ServerMetrics metrics) {
+    HttpRouter(String path, OriginPolicy origins, AsyncWebHandler web, boolean tls, ServerMetrics metrics) {
         super(false);
         this.path = path;
         this.origins = origins;
@@ -74,36 +84,70 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             }
             return;
         }
-        FullHttpResponse response = web != null ? serve(ctx, request, uri) : status(HttpResponseStatus.NOT_FOUND);
-        respond(ctx, request, response, HttpUtil.isKeepAlive(request));
+        if (web == null) {
+            respond(ctx, request, status(HttpResponseStatus.NOT_FOUND), HttpUtil.isKeepAlive(request));
+            return;
+        }
+        serve(ctx, request, uri);
     }
 
-    private FullHttpResponse serve(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri) {
+    private void serve(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         for (Map.Entry<String, String> h : request.headers()) {
             headers.computeIfAbsent(h.getKey().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(h.getValue());
         }
+        byte[] body = ByteBufUtil.getBytes(request.content());
         WebRequest webRequest = new WebRequest(request.method().name(), uri.path(), uri.parameters(), headers,
-                (InetSocketAddress) ctx.channel().remoteAddress());
-        WebResponse answer;
+                (InetSocketAddress) ctx.channel().remoteAddress(), body);
+        CompletionStage<WebResponse> answer;
         try {
             answer = web.handle(webRequest);
         } catch (RuntimeException e) {
-            log.warn("Web handler failed on {} {}", webRequest.method(), webRequest.path(), e);
-            return status(HttpResponseStatus.INTERNAL_SERVER_ERROR);
+            CompletableFuture<WebResponse> failed = new CompletableFuture<>();
+            failed.completeExceptionally(e);
+            answer = failed;
         }
-        if (answer == null) {
-            return status(HttpResponseStatus.NOT_FOUND);
-        }
+        ctx.channel().config().setAutoRead(false);
+        answer.whenComplete((response, error) -> ctx.executor().execute(() -> {
+            ctx.channel().config().setAutoRead(true);
+            if (error != null) {
+                log.warn("Web handler failed on {} {}", webRequest.method(), webRequest.path(), error);
+            }
+            respond(ctx, request, error != null ? status(HttpResponseStatus.INTERNAL_SERVER_ERROR)
+                    : response == null ? status(HttpResponseStatus.NOT_FOUND) : toHttp(request, response),
+                    HttpUtil.isKeepAlive(request));
+        }));
+    }
+
+    private static FullHttpResponse toHttp(FullHttpRequest request, WebResponse answer) {
         boolean head = request.method().equals(HttpMethod.HEAD);
-        FullHttpResponse response = new DefaultFullHttpResponse(request.protocolVersion(),
-                HttpResponseStatus.valueOf(answer.status()),
-                head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(answer.body()));
+        byte[] body = answer.body();
+        HttpResponseStatus status = HttpResponseStatus.valueOf(answer.status());
+        String contentRange = null;
+        String range = request.headers().get(HttpHeaderNames.RANGE);
+        if (range != null && answer.status() == 200 && "bytes".equals(answer.headers().get("Accept-Ranges"))) {
+            long[] span = ByteRange.parse(range, body.length);
+            if (span == null) {
+                FullHttpResponse refused = status(HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE);
+                refused.headers().set(HttpHeaderNames.CONTENT_RANGE, "bytes */" + body.length);
+                return refused;
+            }
+            if (span.length == 2) {
+                status = HttpResponseStatus.PARTIAL_CONTENT;
+                contentRange = "bytes " + span[0] + "-" + span[1] + "/" + body.length;
+                body = Arrays.copyOfRange(body, (int) span[0], (int) span[1] + 1);
+            }
+        }
+        FullHttpResponse response = new DefaultFullHttpResponse(request.protocolVersion(), status,
+                head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, answer.contentType());
         for (Map.Entry<String, String> h : answer.headers().entrySet()) {
             response.headers().set(h.getKey(), h.getValue());
         }
-        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, answer.body().length);
+        if (contentRange != null) {
+            response.headers().set(HttpHeaderNames.CONTENT_RANGE, contentRange);
+        }
+        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
         return response;
     }
 

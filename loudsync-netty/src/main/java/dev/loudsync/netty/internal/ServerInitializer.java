@@ -72,11 +72,11 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
         if (s.tls() != null) {
             p.addLast(s.tls().newHandler(ch.alloc()));
         }
-        HttpGate gate = new HttpGate(s.handshakeTimeout().toNanos(), server.metrics());
+        HttpGate gate = new HttpGate(s.handshakeTimeout().toNanos(), server.metrics(), s.maxRequestBodyBytes());
         p.addLast(gate.arrivals());
         p.addLast(new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADERS, 8192));
         p.addLast(gate);
-        p.addLast(new HttpObjectAggregator(1024));
+        p.addLast(new HttpObjectAggregator(Math.max(1024, s.maxRequestBodyBytes())));
         p.addLast(new HttpRouter(s.path(), server.origins(), s.webHandler(), s.tls() != null, server.metrics()));
         p.addLast(new WebSocketServerProtocolHandler(webSocket));
         p.addLast(new WebSocketFrameAggregator(s.maxFrameBytes()));

@@ -9,7 +9,7 @@ import dev.loudsync.core.protocol.ErrorCode;
 import dev.loudsync.netty.ServerListener;
 import dev.loudsync.netty.ServerState;
 import dev.loudsync.netty.ServerStats;
-import dev.loudsync.netty.WebHandler;
+import dev.loudsync.netty.AsyncWebHandler;
 import dev.loudsync.netty.discovery.LanAdvertising;
 import dev.loudsync.netty.discovery.internal.LanAdvertiser;
 import io.netty.buffer.ByteBufAllocator;
@@ -47,10 +47,11 @@ public final class ServerRuntime {
     /** The builder's values, with defaults filled in; {@code lanAdvertising} null means off. */
     public record Settings(InetAddress bindAddress, int port, String path, int maxFrameBytes,
             Duration handshakeTimeout, Duration joinTimeout, int maxConnections, int maxConnectionsPerAddress,
-            List<String> allowedOrigins, WebHandler webHandler, EventLoopGroup bossGroup,
+            List<String> allowedOrigins, AsyncWebHandler webHandler, EventLoopGroup bossGroup,
             EventLoopGroup workerGroup, int ioThreads, boolean nativeTransport, TimeSource timeSource, Duration stopTimeout,
             int messagesPerSecond, int messageBurst, int maxOutboundBytes, int failedJoinBurst,
-            Duration failedJoinRefill, LanAdvertising lanAdvertising, io.netty.handler.ssl.SslContext tls) {
+            Duration failedJoinRefill, LanAdvertising lanAdvertising, io.netty.handler.ssl.SslContext tls,
+            int maxRequestBodyBytes) {
     }
 
     private final Settings settings;
