@@ -1,6 +1,7 @@
 package dev.loudsync.netty.discovery;
 
 import dev.loudsync.core.internal.Checks;
+import dev.loudsync.netty.discovery.internal.DnsSdSupport;
 import dev.loudsync.netty.discovery.internal.Interfaces;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -116,7 +117,10 @@ public final class LanAdvertising {
         private Builder() {
         }
 
-        /** Whether to publish sessions with DNS-SD (mDNS, via JmDNS); default true. */
+        /**
+         * Whether to publish sessions with DNS-SD (mDNS); default true. DNS-SD needs JmDNS
+         * ({@code org.jmdns:jmdns}), an optional dependency the application adds.
+         */
         public Builder dnsSd(boolean on) {
             Checks.once(dnsSd, "dnsSd");
             this.dnsSd = on;
@@ -164,8 +168,16 @@ public final class LanAdvertising {
             return this;
         }
 
-        /** Builds the settings. */
+        /**
+         * Builds the settings.
+         *
+         * @throws IllegalStateException if DNS-SD is on and JmDNS is missing (the message says which
+         *                               dependency to add)
+         */
         public LanAdvertising build() {
+            if (dnsSd == null || dnsSd) {
+                DnsSdSupport.requireJmDns("LanAdvertising");
+            }
             return new LanAdvertising(this);
         }
     }

@@ -3,6 +3,7 @@ package dev.loudsync.netty.discovery;
 import dev.loudsync.core.TimeSource;
 import dev.loudsync.core.internal.Checks;
 import dev.loudsync.netty.discovery.internal.DiscoveryRuntime;
+import dev.loudsync.netty.discovery.internal.DnsSdSupport;
 import dev.loudsync.netty.discovery.internal.Interfaces;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -193,7 +194,10 @@ public final class LanDiscovery implements AutoCloseable {
             return this;
         }
 
-        /** Whether to browse DNS-SD (mDNS, via JmDNS); default true. */
+        /**
+         * Whether to browse DNS-SD (mDNS); default true. DNS-SD needs JmDNS
+         * ({@code org.jmdns:jmdns}), an optional dependency the application adds.
+         */
         public Builder dnsSd(boolean on) {
             Checks.once(dnsSd, "dnsSd");
             this.dnsSd = on;
@@ -239,8 +243,16 @@ public final class LanDiscovery implements AutoCloseable {
             return this;
         }
 
-        /** Builds a discovery (not started; see {@link LanDiscovery#start()}). */
+        /**
+         * Builds a discovery (not started; see {@link LanDiscovery#start()}).
+         *
+         * @throws IllegalStateException if DNS-SD is on and JmDNS is missing (the message says which
+         *                               dependency to add)
+         */
         public LanDiscovery build() {
+            if (dnsSd == null || dnsSd) {
+                DnsSdSupport.requireJmDns("LanDiscovery");
+            }
             return new LanDiscovery(this);
         }
     }

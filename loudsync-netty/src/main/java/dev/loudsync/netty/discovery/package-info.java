@@ -7,6 +7,8 @@
  * Both sides speak two mechanisms: DNS-SD (mDNS, service type {@value LanDiscovery#SERVICE_TYPE},
  * through JmDNS) and a UDP beacon (one JSON object per datagram, default port
  * {@value LanDiscovery#DEFAULT_BEACON_PORT}), as {@code PROTOCOL.md} describes under "LAN discovery".
+ * DNS-SD needs JmDNS ({@code org.jmdns:jmdns}), an optional dependency: an application that turns
+ * DNS-SD on (it is on by default) adds it; one that uses the beacon alone does not.
  *
  * <p>Nothing in this package accepts or returns {@code null} unless it says so with
  * {@link org.jspecify.annotations.Nullable @Nullable}.
