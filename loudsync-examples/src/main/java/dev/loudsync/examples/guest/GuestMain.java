@@ -157,7 +157,8 @@ public final class GuestMain implements Callable<Integer> {
     static String describe(DiscoveredSession s) {
         return SessionCodes.display(s.sessionId()) + "  \"" + s.sessionName() + "\" hosted by " + s.hostName()
                 + "  " + s.memberCount() + "/" + s.maxMembers() + (s.pinRequired() ? "  PIN" : "")
-                + "  ws://" + hostPart(s) + ":" + s.address().getPort() + "/";
+                + "  ws://" + hostPart(s) + ":" + s.address().getPort() + "/"
+                + (s.loudSyncNative() ? "" : "  (original-design host: protocol 1, PIN not announced)");
     }
 
     private List<DiscoveredSession> scan() throws InterruptedException, UnknownHostException {
