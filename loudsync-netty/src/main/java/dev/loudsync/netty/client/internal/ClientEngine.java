@@ -258,6 +258,9 @@ public final class ClientEngine {
         reconnects.reset();
         setState(ClientState.CONNECTED);
         liveness.start(w);
+        if (channel != null) {
+            HostWatchdog.watch(channel, Duration.ofMillis(w.heartbeatTimeoutMs()));
+        }
         notify(() -> listener.connected(w));
         if (connecting != null) {
             connecting.complete(w);
