@@ -91,8 +91,8 @@ public final class DefaultSession implements Session {
         this.membership = new Membership(roster, announcer, listeners);
         this.hosting = new Hosting(this, roster, announcer, listeners);
         this.admission = new Admission(this, executor, joinTimeout, roster, announcer, hosting, listeners);
-        Latency latency = new Latency(roster, Liveness.tickNanos(config),
-                (m, millis) -> membership.update(m, m.member().withLatencyMillis(OptionalInt.of(millis))));
+        Latency latency = new Latency(roster, Liveness.periodNanos(config), (m, millis, everyone) ->
+                membership.latencyChanged(m, m.member().withLatencyMillis(OptionalInt.of(millis)), everyone));
         this.requests = new Requests(config.sessionId(), executor, time, announcer);
         this.handlers = new Handlers(this, binder);
         this.inbox = new Inbox(this, latency, hosting, requests, handlers);

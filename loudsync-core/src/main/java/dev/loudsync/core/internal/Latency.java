@@ -1,52 +1,62 @@
 package dev.loudsync.core.internal;
 
 import dev.loudsync.core.protocol.ProtocolRules;
-import dev.loudsync.core.transport.Connection;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.OptionalInt;
-import java.util.function.BiConsumer;
 
 /**
  * Members' latencies: what the host measures from its {@code PING}s and what guests report in
- * {@code HEARTBEAT.latency}, and which of those changes are published.
+ * {@code HEARTBEAT.latency}, and which of those changes are published, to whom.
  *
  * <p>A change is published only when it is material: from unknown, or by at least 10 ms and a
- * quarter of the published value; so a member's published latency (what everyone's view shows)
- * moves with real changes while jitter costs nothing. Each published change goes to every member,
- * so latency-only updates share a budget of {@value #FRAMES_PER_SECOND} frames per second: a
- * change the budget cannot pay now waits, oldest first, for the next ticks. Where one update costs
- * more than a tick's budget, updates go out only in the tick, beside the keep-alive pings.
- * Confined to the session's executor.
+ * quarter of the published value; so a member's published latency moves with real changes while
+ * jitter costs nothing. Up to {@value #EVERYONE_SEES_LATENCIES} members, a change goes to every
+ * member, like any {@code MEMBER_UPDATED}; past that, no screen shows every member's latency, and
+ * a latency-only change goes only to its audience: the host and cohosts, and guests that asked
+ * with the {@code latencies} capability (a newcomer's {@code MEMBER_LIST} still carries every
+ * latency). Latency-only updates share a budget of {@value #FRAMES_PER_SECOND} frames per second,
+ * an update costing one frame per recipient: a change the budget cannot pay now waits, oldest
+ * first, for the next liveness slots. Confined to the session's executor.
  */
 final class Latency {
 
     /** Frames per second that latency-only {@code MEMBER_UPDATED}s may cost a session. */
     static final int FRAMES_PER_SECOND = 1_000;
 
-    /**
-     * Latency probes ({@code PING}) per tick at most: a larger session probes a rotating share of
-     * its members each tick, since its budget could not publish more changes anyway.
-     */
-    static final int MAX_PROBES_PER_TICK = 1_000;
+    /** Session size up to which every member gets every latency change. */
+    static final int EVERYONE_SEES_LATENCIES = 64;
 
     private final Roster roster;
-    private final long tickNanos;
-    /** Publishes a member's new latency to everyone. */
-    private final BiConsumer<MemberState, Integer> publish;
+    private final long periodNanos;
+    /** Publishes a member's new latency to its audience. */
+    private final Publisher publish;
     /** Members with a material change waiting for the budget, oldest first. */
     private final ArrayDeque<MemberState> waiting = new ArrayDeque<>();
-    /** Frames that latency-only updates may still cost before the next tick. */
+    /** Frames that latency-only updates may still cost. */
     private long frames;
-    /** Ticks so far: which share of the members the probes go to. */
-    private long probeRound;
 
-    Latency(Roster roster, long tickNanos, BiConsumer<MemberState, Integer> publish) {
+    /** Where a published change goes. */
+    @FunctionalInterface
+    interface Publisher {
+        /** {@code m}'s latency is now {@code millis}; to every member if {@code everyoneSees}, else to its audience. */
+        void publish(MemberState m, int millis, boolean everyoneSees);
+    }
+
+    Latency(Roster roster, long periodNanos, Publisher publish) {
         this.roster = roster;
-        this.tickNanos = tickNanos;
+        this.periodNanos = periodNanos;
         this.publish = publish;
-        this.frames = framesPerTick();
+        this.frames = framesPerPeriod();
+    }
+
+    /** Whether every member sees latency changes: a session of at most {@value #EVERYONE_SEES_LATENCIES}. */
+    boolean everyoneSees() {
+        return roster.size() <= EVERYONE_SEES_LATENCIES;
+    }
+
+    /** Whether {@code m} gets latency-only changes in a session where not everyone does. */
+    static boolean inAudience(MemberState m) {
+        return Hosting.isApprover(m) || m.wantsLatencies();
     }
 
     /** A guest reported its own round-trip time; used while the host has no measurement of its own. */
@@ -81,7 +91,7 @@ final class Latency {
                 return;
             }
         }
-        if (affordable() && updateCost() <= framesPerTick()) {
+        if (affordable() && updateCost() <= framesPerPeriod()) {
             publishNow(m, latency);
         } else {
             if (m.pendingLatency() < 0) {
@@ -92,13 +102,14 @@ final class Latency {
     }
 
     /**
-     * The tick: adds a tick's worth to the budget and spends it on the changes that waited longest.
-     * Unspent budget is kept up to one tick's worth, or one update when that costs more, so that a
-     * session too large for one update per tick still gets one every few ticks.
+     * A liveness slot, one of {@code slots} in the period: adds the slot's share of the period's
+     * budget and spends it on the changes that waited longest. Unspent budget is kept up to one
+     * period's worth, or one update when that costs more, so that a session too large for one
+     * update per period still gets one every few periods.
      */
-    void tick() {
-        long perTick = framesPerTick();
-        frames = Math.min(frames + perTick, Math.max(perTick, updateCost()));
+    void tick(int slots) {
+        long perPeriod = framesPerPeriod();
+        frames = Math.min(frames + perPeriod / slots, Math.max(perPeriod, updateCost()));
         while (!waiting.isEmpty() && affordable()) {
             MemberState m = waiting.poll();
             if (m.pendingLatency() >= 0 && roster.contains(m)) {
@@ -107,36 +118,31 @@ final class Latency {
         }
     }
 
-    /** All of {@code connected}, or this tick's share of it when there are too many to probe. */
-    List<Connection> probed(List<Connection> connected) {
-        int shares = (connected.size() + MAX_PROBES_PER_TICK - 1) / MAX_PROBES_PER_TICK;
-        if (shares <= 1) {
-            return connected;
-        }
-        int share = (int) (probeRound++ % shares);
-        List<Connection> some = new ArrayList<>(MAX_PROBES_PER_TICK);
-        for (int i = share; i < connected.size(); i += shares) {
-            some.add(connected.get(i));
-        }
-        return some;
-    }
-
     private void publishNow(MemberState m, int latency) {
         frames -= updateCost();
         m.pendingLatency(-1);
-        publish.accept(m, latency);
+        publish.publish(m, latency, everyoneSees());
     }
 
     private boolean affordable() {
         return frames >= updateCost();
     }
 
-    /** Frames one update costs: one per member, the host included. */
+    /** Frames one update costs: one per recipient. */
     private int updateCost() {
-        return roster.size();
+        if (everyoneSees()) {
+            return roster.size();
+        }
+        int audience = 0;
+        for (MemberState m : roster.guests()) {
+            if (inAudience(m)) {
+                audience++;
+            }
+        }
+        return Math.max(1, audience);
     }
 
-    private long framesPerTick() {
-        return FRAMES_PER_SECOND * tickNanos / 1_000_000_000L;
+    private long framesPerPeriod() {
+        return FRAMES_PER_SECOND * periodNanos / 1_000_000_000L;
     }
 }

@@ -14,19 +14,34 @@ import java.util.List;
 import java.util.concurrent.Future;
 
 /**
- * The session's one periodic task (never a timer per member): ends the session after its idle
- * timeout, or a server-hosted one left empty for its empty timeout; removes members silent for the
- * heartbeat timeout and members whose reconnect grace is over, closes silent join requests, sends
- * every connection a keep-alive probe, and the latency {@code PING}s.
+ * The session's one timer (never one per member): ends the session after its idle timeout, or a
+ * server-hosted one left empty for its empty timeout; removes members silent for the heartbeat
+ * timeout and members whose reconnect grace is over, closes silent join requests, sends every
+ * connection a keep-alive probe, and the latency {@code PING}s.
  *
- * <p>The tick runs every {@link #tickNanos(SessionConfig)}: the check interval, but at least every
- * third of the heartbeat timeout, so that each member gets a keep-alive that often. Confined to the
+ * <p>Every member is seen once per period, {@link #periodNanos(SessionConfig)}: the check
+ * interval, but at least every third of the heartbeat timeout, so that each gets a keep-alive that
+ * often. A session of more than {@value #MEMBERS_PER_SLOT} members splits the period into slots
+ * (at most {@value #MAX_SLOTS}), and each member has its own slot, its phase: keep-alives, probes
+ * and checks go out a slot at a time, evenly over the period, instead of in one burst that would
+ * delay the application's broadcasts behind thousands of the host's own frames. Past
+ * {@value #MAX_PROBES_PER_PERIOD} members, a period's latency {@code PING}s go to a rotating share
+ * of them, since the latency budget could not publish more changes anyway. Confined to the
  * session's executor.
  */
 final class Liveness {
 
     /** The {@code SESSION_CLOSED} reason when the idle timeout ends a session. */
     static final String EXPIRED = "Session expired";
+
+    /** Members a slot serves before the period is split into more slots. */
+    static final int MEMBERS_PER_SLOT = 64;
+
+    /** The most slots a period is split into. */
+    static final int MAX_SLOTS = 50;
+
+    /** Latency probes ({@code PING}) per period at most. */
+    static final int MAX_PROBES_PER_PERIOD = 1_000;
 
     private final DefaultSession session;
     private final SessionConfig config;
@@ -36,9 +51,13 @@ final class Liveness {
     private final Roster roster;
     private final Admission admission;
     private final Latency latency;
-    private final long tickNanos;
+    private final long periodNanos;
     private Future<?> tick;
     private boolean stopped;
+    /** Slots of the current period, fixed for it; the slot that runs next; periods begun so far. */
+    private int slots = 1;
+    private int slot;
+    private long period;
     /** The last application message or join, {@code TimeSource.nanoTime()}. */
     private long lastActivityNanos;
     /** Since when the session has no members; meaningful while it has none. */
@@ -54,7 +73,7 @@ final class Liveness {
         this.roster = roster;
         this.admission = admission;
         this.latency = latency;
-        this.tickNanos = tickNanos(config);
+        this.periodNanos = periodNanos(config);
         this.lastActivityNanos = time.nanoTime();
         this.emptySinceNanos = lastActivityNanos;
     }
@@ -69,10 +88,15 @@ final class Liveness {
         emptySinceNanos = time.nanoTime();
     }
 
-    static long tickNanos(SessionConfig config) {
+    static long periodNanos(SessionConfig config) {
         Duration third = config.heartbeatTimeout().dividedBy(3);
         Duration check = config.heartbeatCheckInterval();
         return (check.compareTo(third) < 0 ? check : third).toNanos();
+    }
+
+    /** How many slots a period of a session of {@code members} is split into. */
+    static int slotsFor(int members) {
+        return Math.max(1, Math.min(MAX_SLOTS, (members + MEMBERS_PER_SLOT - 1) / MEMBERS_PER_SLOT));
     }
 
     void start() {
@@ -88,7 +112,7 @@ final class Liveness {
 
     private void schedule() {
         if (!stopped) {
-            tick = executor.schedule(this::tick, Duration.ofNanos(tickNanos));
+            tick = executor.schedule(this::tick, Duration.ofNanos(periodNanos / slots));
         }
     }
 
@@ -97,24 +121,30 @@ final class Liveness {
             return;
         }
         long now = time.nanoTime();
-        if (!config.idleTimeout().isZero() && now - lastActivityNanos >= config.idleTimeout().toNanos()) {
-            session.end(EXPIRED);
-            return;
-        }
-        if (config.isServerHosted() && roster.size() == 0 && now - emptySinceNanos >= config.emptyTimeout().toNanos()) {
-            session.end(EXPIRED);
+        if (slot == 0 && !periodStart(now)) {
             return;
         }
         long timeout = config.heartbeatTimeout().toNanos();
+        int shares = (roster.size() + MAX_PROBES_PER_PERIOD - 1) / MAX_PROBES_PER_PERIOD;
         List<MemberState> silent = new ArrayList<>();
         List<MemberState> graceOver = new ArrayList<>();
+        List<Connection> alive = new ArrayList<>();
+        List<Connection> probed = new ArrayList<>();
         for (MemberState m : roster.guests()) {
-            if (m.isConnected()) {
-                if (now - m.connection().lastSeenNanos() >= timeout) {
-                    silent.add(m);
+            if (m.phase() % slots != slot) {
+                continue;
+            }
+            if (!m.isConnected()) {
+                if (m.graceOver(now)) {
+                    graceOver.add(m);
                 }
-            } else if (m.graceOver(now)) {
-                graceOver.add(m);
+            } else if (now - m.connection().lastSeenNanos() >= timeout) {
+                silent.add(m);
+            } else if (m.isWelcomed()) {
+                alive.add(m.connection().connection());
+                if (shares <= 1 || (m.phase() / slots) % shares == period % shares) {
+                    probed.add(m.connection().connection());
+                }
             }
         }
         for (MemberState m : silent) {
@@ -126,6 +156,37 @@ final class Liveness {
         for (MemberState m : graceOver) {
             session.membership().remove(m, LeaveReason.CONNECTION_LOST);
         }
+        latency.tick(slots);
+        for (Connection c : alive) {
+            c.sendKeepAlive();
+        }
+        if (config.latencyProbes() && !probed.isEmpty()) {
+            broadcaster.broadcast(HostMessage.Ping.INSTANCE, probed);
+        }
+        if (++slot == slots) {
+            slot = 0;
+            period++;
+            slots = slotsFor(roster.size());
+        }
+        schedule();
+    }
+
+    /**
+     * What runs once a period, at its start: the session's own timeouts and the join requests
+     * waiting for approval.
+     *
+     * @return false if the session ended
+     */
+    private boolean periodStart(long now) {
+        if (!config.idleTimeout().isZero() && now - lastActivityNanos >= config.idleTimeout().toNanos()) {
+            session.end(EXPIRED);
+            return false;
+        }
+        if (config.isServerHosted() && roster.size() == 0 && now - emptySinceNanos >= config.emptyTimeout().toNanos()) {
+            session.end(EXPIRED);
+            return false;
+        }
+        long timeout = config.heartbeatTimeout().toNanos();
         for (GuestConnection c : admission.waitingConnections()) {
             if (now - c.lastSeenNanos() >= timeout) {
                 session.membership().detach(c);
@@ -134,14 +195,6 @@ final class Liveness {
                 c.connection().sendKeepAlive();
             }
         }
-        latency.tick();
-        List<Connection> connected = roster.connections(null, false);
-        for (Connection c : connected) {
-            c.sendKeepAlive();
-        }
-        if (config.latencyProbes() && !connected.isEmpty()) {
-            broadcaster.broadcast(HostMessage.Ping.INSTANCE, latency.probed(connected));
-        }
-        schedule();
+        return true;
     }
 }

@@ -44,6 +44,10 @@ final class MemberState {
     private int pendingLatency = -1;
     /** While reconnecting: when the grace period ends, in {@code TimeSource.nanoTime()} units. */
     private long graceDeadlineNanos;
+    /** The member's place in the liveness period (see {@link Liveness}); set once, on joining. */
+    private int phase = -1;
+    /** Whether the current connection asked for every member's latency changes. */
+    private boolean wantsLatencies;
 
     MemberState(Member member) {
         this.member = member;
@@ -79,6 +83,22 @@ final class MemberState {
         this.batching = join.capabilities().contains(Capability.MEMBERS_CHANGED);
         this.keepsState = join.capabilities().contains(Capability.STATE);
         this.protocolVersion = ProtocolRules.welcomeVersion(join.version());
+        this.wantsLatencies = join.capabilities().contains(Capability.LATENCIES);
+    }
+
+    boolean wantsLatencies() {
+        return wantsLatencies;
+    }
+
+    int phase() {
+        return phase;
+    }
+
+    /** Gives the member its phase, unless it has one (a resumed member keeps its own). */
+    void phaseIfNone(int newPhase) {
+        if (phase < 0) {
+            phase = newPhase;
+        }
     }
 
     String protocolVersion() {

@@ -2,6 +2,7 @@ package dev.loudsync.core.internal;
 
 import dev.loudsync.core.LeaveReason;
 import dev.loudsync.core.Member;
+import dev.loudsync.core.protocol.HostMessage;
 
 /**
  * The changes of membership every part makes the same way: a connection detached, a member removed
@@ -70,6 +71,21 @@ final class Membership {
         m.update(newState);
         roster.changed();
         announceUpdate(m);
+    }
+
+    /**
+     * A member's new latency: applied and told like any update, but announced only to its audience
+     * when the session is too large for everyone to see latencies (see {@link Latency}).
+     */
+    void latencyChanged(MemberState m, Member newState, boolean everyoneSees) {
+        if (everyoneSees) {
+            update(m, newState);
+            return;
+        }
+        m.update(newState);
+        roster.changed();
+        announcer.inOrder(new HostMessage.MemberUpdated(newState), Latency::inAudience);
+        listeners.memberUpdated(newState);
     }
 
     /** Announces and tells a member's state that is already on the roster. */

@@ -28,6 +28,8 @@ final class Roster {
     /** Kept sorted; a join nearly always lands at the end. */
     private final ArrayList<MemberState> guests = new ArrayList<>();
     private volatile List<Member> snapshot;
+    /** The phase the next new member gets: members are spread over the liveness period in join order. */
+    private int nextPhase;
 
     /** @param hostDevice the host device, or null for a server-hosted session */
     Roster(Member hostDevice) {
@@ -78,6 +80,7 @@ final class Roster {
     }
 
     void add(MemberState m) {
+        m.phaseIfNone(nextPhase++ & Integer.MAX_VALUE);
         byId.put(m.id(), m);
         insert(m);
         changed();

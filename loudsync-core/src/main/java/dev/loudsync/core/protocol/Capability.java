@@ -6,6 +6,11 @@ public final class Capability {
     public static final String MEMBERS_CHANGED = "membersChanged";
     /** 1.1: the guest keeps the session's shared state: {@code STATE}, then {@code STATE_PATCH}es. */
     public static final String STATE = "state";
+    /**
+     * The guest shows every member's latency, so it gets every latency change even in a session
+     * too large for everyone to (see {@code Session.members()}); the host and cohosts always do.
+     */
+    public static final String LATENCIES = "latencies";
 
     private Capability() {
     }

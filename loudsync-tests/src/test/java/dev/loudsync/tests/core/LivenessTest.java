@@ -277,105 +277,135 @@ class LivenessTest {
         assertThat(member(s, "m").latencyMillis()).isEqualTo(OptionalInt.empty());
     }
 
-    @Test
-    void firstLatenciesOfALargeSession_goOutWithinTheLatencyBudget_spreadOverTicks_andViewsStayEqual() {
-        Session s = h.open(b -> b.latencyProbes(false).maxMembers(301));
+    private java.util.List<InMemoryGuest> joinMany(Session s, int n, String... capabilities) {
         java.util.List<InMemoryGuest> guests = new java.util.ArrayList<>();
-        for (int i = 0; i < 300; i++) {
-            guests.add(h.join(s, "g" + i));
-        }
-        InMemoryGuest watcher = guests.get(0);
-        guests.forEach(InMemoryGuest::drain);
-        // 1,000 frames/s over a 5 s tick = 5,000 frames; an update costs 301 (one per member): 16 fit,
-        // and the 184 frames left over carry into the next tick.
-        int perTick = 5_000 / 301;
-        for (int i = 0; i < 300; i++) {
-            guests.get(i).send(new GuestMessage.Heartbeat("g" + i, 45L));
-        }
-        assertThat(watcher.drain()).filteredOn(m -> m instanceof HostMessage.MemberUpdated).hasSize(perTick);
-        assertThat(s.members()).filteredOn(m -> m.latencyMillis().isPresent()).hasSize(perTick);
-        assertThat(watcher.members()).isEqualTo(s.members());
-
-        long budget = 5_000 - perTick * 301L;
-        long published = perTick;
-        for (int tick = 1; published < 300; tick++) {
-            for (int i = 0; i < 300; i++) {
-                guests.get(i).send(new GuestMessage.Heartbeat("g" + i, null)); // alive, nothing new
-            }
-            h.advance(Duration.ofSeconds(5));
-            budget = Math.min(budget + 5_000, 5_000); // unspent budget is kept up to one tick's worth
-            long now = Math.min(300, published + budget / 301);
-            budget -= (now - published) * 301;
-            published = now;
-            assertThat(s.members().stream().filter(m -> m.latencyMillis().isPresent()).count())
-                    .as("after tick %d", tick).isEqualTo(published);
-            for (InMemoryGuest g : guests) {
-                g.drain();
-                assertThat(g.members()).isEqualTo(s.members());
-            }
-        }
-        assertThat(s.members()).allSatisfy(m -> assertThat(m.latencyMillis())
-                .isEqualTo(m.isHost() ? OptionalInt.empty() : OptionalInt.of(45)));
-    }
-
-    @Test
-    void whenOneUpdateCostsMoreThanATicksBudget_latencyIsPublishedOnlyInTheTick_besideTheKeepAlives() {
-        // A 1 s check interval gives a budget of 1,000 frames per tick; an update to 1,201 members
-        // costs 1,201 frames.
-        Session s = h.open(b -> b.latencyProbes(false).maxMembers(1201)
-                .heartbeatCheckInterval(Duration.ofSeconds(1)));
-        java.util.List<InMemoryGuest> guests = new java.util.ArrayList<>();
-        for (int i = 0; i < 1200; i++) {
+        for (int i = 0; i < n; i++) {
             guests.add(h.join(GuestMessage.Join.of(s.id(), "g" + i, "G" + i)
-                    .withCapabilities(java.util.Set.of("membersChanged"))));
+                    .withCapabilities(java.util.Set.of(capabilities))));
         }
         h.advance(Duration.ofMillis(100)); // the batch window
-        InMemoryGuest watcher = guests.get(0);
         guests.forEach(InMemoryGuest::drain);
-        h.advance(Duration.ofMillis(900)); // the first tick: budget 1,000 + 1,000, kept up to 1,201
-        for (int i = 0; i < 1200; i++) {
-            guests.get(i).send(new GuestMessage.Heartbeat("g" + i, 45L));
-        }
-        assertThat(watcher.drain()).isEmpty();
-        assertThat(s.members()).noneMatch(m -> m.latencyMillis().isPresent());
+        return guests;
+    }
 
-        // The tick: one update (a quiet batch window sends it at once) and the keep-alive.
-        int keepAlives = watcher.keepAlives();
-        h.advance(Duration.ofSeconds(1));
-        assertThat(watcher.keepAlives()).isEqualTo(keepAlives + 1);
-        assertThat(watcher.drain()).singleElement().isInstanceOfSatisfying(HostMessage.MembersChanged.class,
-                c -> assertThat(c.updated()).hasSize(1));
-        assertThat(s.members()).filteredOn(m -> m.latencyMillis().isPresent()).hasSize(1);
-        assertThat(watcher.members()).isEqualTo(s.members());
+    private void heartbeats(java.util.List<InMemoryGuest> guests) {
+        for (int i = 0; i < guests.size(); i++) {
+            guests.get(i).send(new GuestMessage.Heartbeat("g" + i, null));
+        }
     }
 
     @Test
-    void pastAThousandMembers_eachTicksLatencyPingGoesToARotatingShare() {
-        Session s = h.open(b -> b.maxMembers(1501)); // latency probes on
-        java.util.List<InMemoryGuest> guests = new java.util.ArrayList<>();
-        for (int i = 0; i < 1500; i++) {
-            guests.add(h.join(GuestMessage.Join.of(s.id(), "g" + i, "G" + i)
-                    .withCapabilities(java.util.Set.of("membersChanged"))));
+    void aSmallSession_sendsItsKeepAlivesAllAtOnce_oncePerPeriod() {
+        Session s = h.open(b -> b.latencyProbes(false).maxMembers(65));
+        java.util.List<InMemoryGuest> guests = joinMany(s, 64); // with the host: 65 members, still one slot
+        h.advance(Duration.ofMillis(4_899)); // the period began when the session opened, 100 ms ago
+        assertThat(guests.stream().mapToInt(InMemoryGuest::keepAlives).sum()).isZero();
+        h.advance(Duration.ofMillis(1));
+        assertThat(guests).allSatisfy(g -> assertThat(g.keepAlives()).isEqualTo(1));
+    }
+
+    @Test
+    void aLargeSessionsKeepAlives_goOutASlotAtATime_evenlyOverThePeriod_eachMemberOncePerPeriod() {
+        Session s = h.open(b -> b.latencyProbes(false).maxMembers(1001));
+        java.util.List<InMemoryGuest> guests = joinMany(s, 1000);
+        h.advance(Duration.ofMillis(4_900)); // the first period, still of one slot: 1,000 keep-alives at its end
+        heartbeats(guests);
+        h.advance(Duration.ofMillis(100));
+        assertThat(guests).allSatisfy(g -> assertThat(g.keepAlives()).isEqualTo(1));
+        // From now on 1,001 members: 16 slots of 312.5 ms, 62 or 63 members each.
+        int slots = 16;
+        int total = 1000;
+        int sent = 0;
+        for (int slot = 0; slot < slots; slot++) {
+            heartbeats(guests);
+            h.advance(Duration.ofNanos(5_000_000_000L / slots));
+            int now = guests.stream().mapToInt(g -> g.keepAlives() - 1).sum();
+            assertThat(now - sent).as("keep-alives in slot %d", slot).isBetween(total / slots - 1, total / slots + 1);
+            sent = now;
         }
+        assertThat(guests).allSatisfy(g -> assertThat(g.keepAlives()).as("one a period").isEqualTo(2));
+    }
+
+    @Test
+    void pastAThousandMembers_aPeriodsLatencyPingGoesToARotatingShare() {
+        Session s = h.open(b -> b.maxMembers(1501)); // latency probes on
+        java.util.List<InMemoryGuest> guests = joinMany(s, 1500);
+        h.advance(Duration.ofMillis(4_900)); // the first period, of one slot
+        heartbeats(guests);
         h.advance(Duration.ofMillis(100));
         guests.forEach(InMemoryGuest::drain);
         java.util.Set<InMemoryGuest> pinged = new java.util.HashSet<>();
-        for (int tick = 0; tick < 2; tick++) {
-            for (int i = 0; i < 1500; i++) {
-                guests.get(i).send(new GuestMessage.Heartbeat("g" + i, null));
+        for (int period = 0; period < 2; period++) {
+            for (int slot = 0; slot < 24; slot++) { // 1,501 members: 24 slots
+                heartbeats(guests);
+                h.advance(Duration.ofNanos(5_000_000_000L / 24));
             }
-            h.advance(Duration.ofSeconds(5));
-            int thisTick = 0;
+            int thisPeriod = 0;
             for (InMemoryGuest g : guests) {
                 if (g.drain().stream().anyMatch(m -> m instanceof HostMessage.Ping)) {
-                    thisTick++;
-                    assertThat(pinged.add(g)).as("pinged twice in two ticks").isTrue();
+                    thisPeriod++;
+                    assertThat(pinged.add(g)).as("pinged twice in two periods").isTrue();
                 }
             }
-            assertThat(thisTick).isEqualTo(750); // 1,500 members: two shares of 750
+            assertThat(thisPeriod).isBetween(740, 760); // two shares of about 750
         }
         assertThat(pinged).hasSize(1500);
-        assertThat(guests).allSatisfy(g -> assertThat(g.keepAlives()).isEqualTo(2)); // keep-alives go to all
+        assertThat(guests).allSatisfy(g -> assertThat(g.keepAlives()).isEqualTo(3)); // keep-alives go to all
+    }
+
+    @Test
+    void pastSixtyFourMembers_latencyChangesGoOnlyToHostCohostsAndGuestsThatAskForThem() {
+        Session s = h.open(b -> b.latencyProbes(false).maxMembers(102));
+        java.util.List<InMemoryGuest> guests = joinMany(s, 99);
+        InMemoryGuest asks = h.join(GuestMessage.Join.of(s.id(), "asks", "Asks")
+                .withCapabilities(java.util.Set.of("latencies")));
+        s.setRole("g1", Member.Role.COHOST).join();
+        asks.drain();
+        guests.forEach(InMemoryGuest::drain);
+        InMemoryGuest plain = guests.get(2);
+        InMemoryGuest cohost = guests.get(1);
+
+        guests.get(5).send(new GuestMessage.Heartbeat("g5", 80L));
+
+        assertThat(member(s, "g5").latencyMillis()).hasValue(80);
+        assertThat(cohost.next(HostMessage.MemberUpdated.class).member().latencyMillis()).hasValue(80);
+        assertThat(asks.next(HostMessage.MemberUpdated.class).member().latencyMillis()).hasValue(80);
+        plain.assertNothingUnread();
+        assertThat(cohost.members()).isEqualTo(s.members());
+        // A newcomer's list carries every latency; a status change still goes to everyone.
+        InMemoryGuest late = h.join(s, "late");
+        late.next(HostMessage.Welcome.class);
+        assertThat(late.next(HostMessage.MemberList.class).members()).filteredOn(m -> m.id().equals("g5"))
+                .singleElement().satisfies(m -> assertThat(m.latencyMillis()).hasValue(80));
+        plain.drain();
+        guests.get(7).drop();
+        assertThat(plain.drain()).anyMatch(m -> m instanceof HostMessage.MemberLeft);
+    }
+
+    @Test
+    void latencyChangesOfALargeAudience_goOutWithinTheLatencyBudget_spreadOverTheSlots() {
+        Session s = h.open(b -> b.latencyProbes(false).maxMembers(301));
+        java.util.List<InMemoryGuest> guests = joinMany(s, 300, "latencies");
+        InMemoryGuest watcher = guests.get(0);
+        // 1,000 frames/s over a 5 s period = 5,000 frames; an update to 300 recipients costs 300:
+        // 16 fit at once.
+        for (int i = 0; i < 300; i++) {
+            guests.get(i).send(new GuestMessage.Heartbeat("g" + i, 45L));
+        }
+        long published = s.members().stream().filter(m -> m.latencyMillis().isPresent()).count();
+        assertThat(published).isEqualTo(5_000 / 300);
+        for (int period = 1; published < 300; period++) {
+            long before = published;
+            for (int slot = 0; slot < 5; slot++) { // 301 members: 5 slots of 1 s
+                heartbeats(guests);
+                h.advance(Duration.ofSeconds(1));
+            }
+            published = s.members().stream().filter(m -> m.latencyMillis().isPresent()).count();
+            assertThat(published - before).as("period %d", period).isLessThanOrEqualTo(5_000 / 300 + 1);
+            assertThat(period).as("all published within 20 periods").isLessThan(20);
+        }
+        watcher.drain();
+        assertThat(watcher.members()).isEqualTo(s.members());
     }
 
     private static Member member(Session s, String id) {
