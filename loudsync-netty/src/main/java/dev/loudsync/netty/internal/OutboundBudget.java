@@ -51,7 +51,6 @@ final class OutboundBudget {
     private final AtomicLong writtenSinceCheck = new AtomicLong();
     private final AtomicBoolean checking = new AtomicBoolean();
     private volatile long lastTotal;
-    private final AtomicLong cut = new AtomicLong();
 
     OutboundBudget(long budget) {
         this.budget = budget;
@@ -69,11 +68,6 @@ final class OutboundBudget {
 
     void remove(NettyConnection c) {
         connections.remove(c);
-    }
-
-    /** Connections cut by the budget so far. */
-    long cutCount() {
-        return cut.get();
     }
 
     /** An event loop wrote {@code bytes} in its last turn. */
@@ -106,34 +100,31 @@ final class OutboundBudget {
             // Reset first: what is written during the walk counts in the next check too (twice at
             // worst), so the bound stays a bound.
             writtenSinceCheck.set(0);
-            List<NettyConnection> holding = new ArrayList<>();
-            List<Long> amounts = new ArrayList<>();
+            List<Holding> holding = new ArrayList<>();
             long total = 0;
             for (NettyConnection c : connections) {
                 long w = c.overBudget ? 0 : waiting(c.channel());
                 if (w > 0) {
-                    holding.add(c);
-                    amounts.add(w);
+                    holding.add(new Holding(c, w));
                     total += w;
                 }
             }
             if (total > budget) {
-                Integer[] order = new Integer[holding.size()];
-                for (int i = 0; i < order.length; i++) {
-                    order[i] = i;
-                }
-                java.util.Arrays.sort(order, Comparator.comparingLong((Integer i) -> amounts.get(i)).reversed());
-                for (int i = 0; i < order.length && total > budget; i++) {
-                    NettyConnection c = holding.get(order[i]);
-                    total -= amounts.get(order[i]);
-                    c.cutForBudget();
-                    cut.incrementAndGet();
+                holding.sort(Comparator.comparingLong(Holding::bytes).reversed());
+                for (int i = 0; i < holding.size() && total > budget; i++) {
+                    Holding h = holding.get(i);
+                    total -= h.bytes();
+                    h.connection().cutForBudget();
                 }
             }
             lastTotal = total;
         } finally {
             checking.set(false);
         }
+    }
+
+    /** A connection and the bytes it had waiting when counted. */
+    private record Holding(NettyConnection connection, long bytes) {
     }
 
     private static long waiting(Channel ch) {

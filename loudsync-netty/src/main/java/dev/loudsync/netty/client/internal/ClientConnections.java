@@ -73,7 +73,6 @@ final class ClientConnections {
         this.events = events;
     }
 
-
     /** Opens a new connection; what follows is reported to the events. */
     void open() {
         Bootstrap b = new Bootstrap().group(loop).channel(Transports.socketChannel(loop))
