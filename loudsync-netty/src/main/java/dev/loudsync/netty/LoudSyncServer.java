@@ -9,6 +9,7 @@ import dev.loudsync.netty.discovery.LanAdvertising;
 import dev.loudsync.netty.internal.ServerRuntime;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
+import io.netty.util.internal.PlatformDependent;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -143,6 +144,14 @@ public final class LoudSyncServer implements AutoCloseable {
         return runtime.stats();
     }
 
+    /**
+     * The bytes waiting to be written to all connections now, as {@link Builder#outboundBudget}
+     * counts them. Walks every connection: for monitoring, not for a hot path. Any thread.
+     */
+    public long outboundBytes() {
+        return runtime.outboundBytes();
+    }
+
     /** Builds a {@link LoudSyncServer}. Setting a property twice throws {@link IllegalStateException}. */
     public static final class Builder {
         private InetAddress bindAddress;
@@ -165,6 +174,7 @@ public final class LoudSyncServer implements AutoCloseable {
         private Integer messagesPerSecond;
         private Integer messageBurst;
         private Integer maxOutboundBytes;
+        private Long outboundBudget;
         private Integer failedJoinBurst;
         private Duration failedJoinRefill;
         private LanAdvertising lanAdvertising;
@@ -366,6 +376,24 @@ public final class LoudSyncServer implements AutoCloseable {
         }
 
         /**
+         * The most bytes that may wait to be written to all connections together, 1 MiB to 1 TiB;
+         * default a quarter of the JVM's maximum direct memory (Netty's reading of
+         * {@code -XX:MaxDirectMemorySize}, which defaults to the maximum heap), and no less than
+         * {@link #maxOutboundBytes}. Past it, the connections holding the most unsent bytes are
+         * closed as too slow (4004, their members leave as slow connections), largest first, until
+         * the rest fit; the others carry on. A broadcast frame, shared in memory, counts once for
+         * every connection it waits for, so the memory held is at most this, often much less.
+         */
+        public Builder outboundBudget(long bytes) {
+            Checks.once(outboundBudget, "outboundBudget");
+            if (bytes < (1L << 20) || bytes > (1L << 40)) {
+                throw new IllegalArgumentException("outboundBudget: " + bytes + " (expected: 1048576-1099511627776)");
+            }
+            this.outboundBudget = bytes;
+            return this;
+        }
+
+        /**
          * How fast one IP address may fail to join (wrong session code or PIN): {@code burst}
          * failures at once, then one per {@code refill}; default 10, then one per 3 s. Past that
          * its joins get {@code ERROR RATE_LIMITED} and close 4003.
@@ -455,7 +483,9 @@ public final class LoudSyncServer implements AutoCloseable {
                     failedJoinRefill != null ? failedJoinRefill : Duration.ofSeconds(3),
                     lanAdvertising,
                     tls,
-                    maxRequestBodyBytes != null ? maxRequestBodyBytes : 0);
+                    maxRequestBodyBytes != null ? maxRequestBodyBytes : 0,
+                    outboundBudget != null ? outboundBudget : Math.max(PlatformDependent.maxDirectMemory() / 4,
+                            maxOutboundBytes != null ? maxOutboundBytes : 4 << 20));
         }
     }
 }

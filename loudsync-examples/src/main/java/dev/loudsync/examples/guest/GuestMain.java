@@ -10,6 +10,7 @@ import dev.loudsync.netty.client.ClientListener;
 import dev.loudsync.netty.client.ClientState;
 import dev.loudsync.netty.client.JoinRefusedException;
 import dev.loudsync.netty.client.LoudSyncClient;
+import dev.loudsync.netty.client.TlsFailedException;
 import dev.loudsync.netty.discovery.DiscoveredSession;
 import dev.loudsync.netty.discovery.LanDiscovery;
 import java.io.BufferedReader;
@@ -73,6 +74,11 @@ public final class GuestMain implements Callable<Integer> {
 
     @Option(names = "--pin", paramLabel = "PIN", description = "the session's PIN, if it has one")
     String pin;
+
+    @Option(names = "--trust-fingerprint", paramLabel = "SHA256",
+            description = {"for a wss:// host with a self-signed certificate: trust exactly the certificate with "
+                    + "this SHA-256 fingerprint, as the host prints it (AB:CD:..., colons optional)"})
+    String trustFingerprint;
 
     @Option(names = "--discover-for", paramLabel = "D", defaultValue = "3s",
             description = "how long to listen for sessions (default: ${DEFAULT-VALUE})")
@@ -157,7 +163,8 @@ public final class GuestMain implements Callable<Integer> {
     static String describe(DiscoveredSession s) {
         return SessionCodes.display(s.sessionId()) + "  \"" + s.sessionName() + "\" hosted by " + s.hostName()
                 + "  " + s.memberCount() + "/" + s.maxMembers() + (s.pinRequired() ? "  PIN" : "")
-                + "  ws://" + hostPart(s) + ":" + s.address().getPort() + "/";
+                + "  ws://" + hostPart(s) + ":" + s.address().getPort() + "/"
+                + (s.loudSyncNative() ? "" : "  (original-design host: protocol 1, PIN not announced)");
     }
 
     private List<DiscoveredSession> scan() throws InterruptedException, UnknownHostException {
@@ -176,6 +183,19 @@ public final class GuestMain implements Callable<Integer> {
                 .listener(printer);
         if (pin != null) {
             b.pin(pin);
+        }
+        if (trustFingerprint != null) {
+            if (!"wss".equals(url.getScheme())) {
+                System.err.println("loudsync-guest: --trust-fingerprint is for a wss:// address (given: " + url + ")");
+                return ExitCode.USAGE;
+            }
+            try {
+                b.trustFingerprint(trustFingerprint);
+            } catch (IllegalArgumentException e) {
+                System.err.println("loudsync-guest: --trust-fingerprint: " + trustFingerprint
+                        + " is not a SHA-256 fingerprint (64 hex digits, colons allowed)");
+                return ExitCode.USAGE;
+            }
         }
         LoudSyncClient client = b.build();
         printer.client = client;
@@ -224,6 +244,17 @@ public final class GuestMain implements Callable<Integer> {
     private static String reason(Throwable t) {
         if (t instanceof JoinRefusedException) {
             return t.getMessage();
+        }
+        if (t instanceof TlsFailedException) {
+            TlsFailedException tls = (TlsFailedException) t;
+            String fingerprint = tls.certificateFingerprint().orElse(null);
+            return switch (tls.reason()) {
+                case UNTRUSTED -> tls.getMessage() + ". If the host printed the same fingerprint, run again with "
+                        + "--trust-fingerprint " + fingerprint;
+                case FINGERPRINT_MISMATCH -> tls.getMessage() + ". It is not the certificate --trust-fingerprint "
+                        + "names: check the fingerprint the host printed (a restarted host has a new one)";
+                default -> tls.getMessage();
+            };
         }
         return t.getClass().getSimpleName() + (t.getMessage() != null ? ": " + t.getMessage() : "");
     }

@@ -79,16 +79,19 @@ public final class HostMain implements Callable<Integer> {
     @Option(names = "--require-approval", description = "each join waits for approve ID / deny ID")
     boolean requireApproval;
 
-    @Option(names = "--heartbeat-interval", paramLabel = "D", defaultValue = "5s",
-            description = "how often guests are asked to send HEARTBEAT (default: ${DEFAULT-VALUE})")
+    @Option(names = "--heartbeat-interval", paramLabel = "D",
+            description = "how often guests are asked to send HEARTBEAT (default: 5s, or a third of "
+                    + "--heartbeat-timeout when only that is given)")
     Duration heartbeatInterval;
 
-    @Option(names = "--heartbeat-timeout", paramLabel = "D", defaultValue = "15s",
-            description = "silence after which a member is removed (default: ${DEFAULT-VALUE})")
+    @Option(names = "--heartbeat-timeout", paramLabel = "D",
+            description = "silence after which a member is removed (default: 15s); given alone, it also "
+                    + "sets the heartbeat interval and the check interval to a third of it")
     Duration heartbeatTimeout;
 
-    @Option(names = "--heartbeat-check-interval", paramLabel = "D", defaultValue = "5s",
-            description = "how often silent members are looked for (default: ${DEFAULT-VALUE})")
+    @Option(names = "--heartbeat-check-interval", paramLabel = "D",
+            description = "how often silent members are looked for (default: 5s, or a third of "
+                    + "--heartbeat-timeout when only that is given and a third is shorter)")
     Duration heartbeatCheckInterval;
 
     @Option(names = "--join-timeout", paramLabel = "D", defaultValue = "10s",
@@ -241,11 +244,18 @@ public final class HostMain implements Callable<Integer> {
                 .host(hostId != null ? hostId : randomHostId(), hostName != null ? hostName : machineName())
                 .maxMembers(maxMembers)
                 .requireApproval(requireApproval)
-                .heartbeatInterval(heartbeatInterval)
-                .heartbeatTimeout(heartbeatTimeout)
-                .heartbeatCheckInterval(heartbeatCheckInterval)
                 .reconnectGrace(reconnectGrace)
                 .latencyProbes(!noLatencyProbes);
+        // Only what was given: SessionConfig derives the rest from the timeout.
+        if (heartbeatInterval != null) {
+            b.heartbeatInterval(heartbeatInterval);
+        }
+        if (heartbeatTimeout != null) {
+            b.heartbeatTimeout(heartbeatTimeout);
+        }
+        if (heartbeatCheckInterval != null) {
+            b.heartbeatCheckInterval(heartbeatCheckInterval);
+        }
         if (sessionId != null) {
             b.sessionId(sessionId);
         }

@@ -8,6 +8,10 @@
   const state = {
     info: null, ws: null, deviceId: null, name: '', pin: null, resumeToken: null,
     members: new Map(), heartbeat: null, retries: 0, retryTimer: null, final: false, joined: false,
+    // A host that vanished without closing is noticed from its own heartbeat timeout: nothing heard
+    // for that long (a page cannot see WebSocket pings, so it PINGs with each heartbeat and any
+    // message counts) means the connection is lost. TCP alone would take minutes to say so.
+    heardAt: 0, hostTimeoutMs: 15000, watchdog: null, attemptTimer: null,
   };
 
   function deviceId() {
@@ -86,6 +90,7 @@
   // ---- protocol
 
   function onMessage(event) {
+    state.heardAt = Date.now();
     let msg;
     try {
       msg = JSON.parse(event.data);
@@ -98,9 +103,8 @@
         state.resumeToken = p.resumeToken || null;
         state.joined = true;
         state.retries = 0;
-        clearInterval(state.heartbeat);
-        state.heartbeat = setInterval(() => send('HEARTBEAT', { deviceId: state.deviceId }),
-          p.heartbeatIntervalMs || 5000);
+        clearTimeout(state.attemptTimer);
+        watchHost(p.heartbeatIntervalMs || 5000, p.heartbeatTimeoutMs || 15000);
         $('join-form').hidden = true;
         $('room').hidden = false;
         status('Connected', 'ok');
@@ -169,9 +173,31 @@
     }
   }
 
+  function watchHost(intervalMs, timeoutMs) {
+    stopTimers();
+    state.hostTimeoutMs = timeoutMs;
+    state.heardAt = Date.now();
+    state.heartbeat = setInterval(() => {
+      send('HEARTBEAT', { deviceId: state.deviceId });
+      send('PING', {});
+    }, intervalMs);
+    const ws = state.ws;
+    state.watchdog = setInterval(() => {
+      if (Date.now() - state.heardAt >= timeoutMs) {
+        lost(ws, 1006, 'The host is not answering; reconnecting…');
+      }
+    }, Math.min(1000, Math.max(100, timeoutMs / 3)));
+  }
+
+  function stopTimers() {
+    clearInterval(state.heartbeat);
+    clearInterval(state.watchdog);
+    clearTimeout(state.attemptTimer);
+  }
+
   function end(text) {
     state.final = true;
-    clearInterval(state.heartbeat);
+    stopTimers();
     status(text, 'error');
     $('chat-input').disabled = true;
     $('chat-send').disabled = true;
@@ -203,25 +229,37 @@
       send('JOIN', payload);
     };
     ws.onmessage = onMessage;
-    ws.onclose = (event) => {
-      clearInterval(state.heartbeat);
-      if (state.ws !== ws || state.final) {
-        return;
-      }
-      const code = event.code;
-      const reconnectable = (code >= 4000 && code <= 4499) || code === 1001 || code === 1006
-        || (code >= 1011 && code <= 1013);
-      if (state.joined && reconnectable) {
-        const delay = Math.min(30000, 500 * Math.pow(2, state.retries++)) * (0.5 + Math.random() / 2);
-        status('Connection lost; reconnecting…', 'warn');
-        state.retryTimer = setTimeout(connect, delay);
-      } else if (!state.joined) {
-        status('Could not join (' + code + ')', 'error');
-        showJoinForm();
-      } else {
-        end('Disconnected');
-      }
-    };
+    ws.onclose = (event) => lost(ws, event.code, 'Connection lost; reconnecting…');
+    if (state.joined) {
+      // A host that is still frozen may accept the connection and never answer it: try again.
+      state.attemptTimer = setTimeout(() => lost(ws, 1006, 'The host is not answering; reconnecting…'),
+        Math.max(state.hostTimeoutMs, 5000));
+    }
+  }
+
+  // The connection ended (close code), or the host fell silent (1006): reconnect or give up.
+  function lost(ws, code, text) {
+    if (state.ws !== ws || state.final) {
+      return;
+    }
+    stopTimers();
+    state.ws = null;
+    ws.onopen = ws.onmessage = ws.onclose = null;
+    if (ws.readyState === WebSocket.CONNECTING || ws.readyState === WebSocket.OPEN) {
+      ws.close(); // the host may never see it; nothing more is read from this socket anyway
+    }
+    const reconnectable = (code >= 4000 && code <= 4499) || code === 1001 || code === 1006
+      || (code >= 1011 && code <= 1013);
+    if (state.joined && reconnectable) {
+      const delay = Math.min(30000, 500 * Math.pow(2, state.retries++)) * (0.5 + Math.random() / 2);
+      status(text, 'warn');
+      state.retryTimer = setTimeout(connect, delay);
+    } else if (!state.joined) {
+      status('Could not join (' + code + ')', 'error');
+      showJoinForm();
+    } else {
+      end('Disconnected');
+    }
   }
 
   // ---- page

@@ -39,7 +39,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The guest page in a real headless Chromium (Debian's {@code chromium} and {@code chromium-driver}),
  * against the shaded host jar started as a user would: two browser guests and one JDK-client guest
  * join, chat, one browser guest is kicked from the host console, and stopping the host ends the
- * session in the other browser. Skipped, with the reason printed, where no browser is installed.
+ * session in the other browser; and a page whose host freezes (SIGSTOP) notices it from the
+ * announced heartbeat timeout, says it is reconnecting, and is back once the host continues.
+ * Skipped, with the reason printed, where no browser is installed.
  */
 class GuestPageBrowserIT {
 
@@ -147,18 +149,61 @@ class GuestPageBrowserIT {
         }
     }
 
+    @Test
+    void aFrozenHost_isNoticedByThePage_whichSaysSoAndReconnectsOnceTheHostContinues() throws Exception {
+        URI ws = startHost("--heartbeat-timeout", "2s"); // interval and check: 666 ms
+        WebDriver alice = browser();
+        joinAs(alice, "http://127.0.0.1:" + ws.getPort() + "/", "Alice");
+        awaitMembers(alice, 2);
+        JavascriptExecutor js = (JavascriptExecutor) alice;
+        // Each change of the status line, with the page's clock (the machine's, as System.currentTimeMillis).
+        js.executeScript("window.statusLog = [];"
+                + "new MutationObserver(() => window.statusLog.push("
+                + "Date.now() + ' ' + document.getElementById('status').textContent))"
+                + ".observe(document.getElementById('status'), {childList: true, characterData: true, subtree: true});");
+
+        // A live host in a quiet session: two timeouts pass and the page stays connected.
+        Thread.sleep(4_000);
+        assertThat((List<?>) js.executeScript("return window.statusLog")).isEmpty();
+
+        long frozenAt = System.currentTimeMillis();
+        signal("STOP");
+        awaitStatus(alice, "The host is not answering; reconnecting");
+        String noticed = (String) js.executeScript("return window.statusLog[0]");
+        assertThat(noticed).endsWith(" The host is not answering; reconnecting…");
+        System.out.printf("GuestPageBrowserIT: the page noticed a frozen host after %d ms (heartbeat timeout 2000 ms,"
+                + " interval 666 ms)%n", Long.parseLong(noticed.substring(0, noticed.indexOf(' '))) - frozenAt);
+        Thread.sleep(1_000); // frozen a while longer
+        signal("CONT");
+        long back = System.nanoTime();
+        awaitStatus(alice, "Connected");
+        System.out.printf("GuestPageBrowserIT: connected again %d ms after the host continued%n",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - back));
+        awaitMembers(alice, 2);
+        assertThat(alice.findElement(By.id("members")).getText()).contains("Alice (you)", "TestHost");
+        assertThat(alice.findElement(By.id("chat-input")).isEnabled()).isTrue();
+    }
+
+    /** Sends {@code signal} (STOP, CONT) to the host process. */
+    private void signal(String signal) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(host.pid())).inheritIO().start();
+        assertThat(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0).as("kill -%s", signal).isTrue();
+    }
+
     private void command(String line) throws IOException {
         OutputStream in = host.getOutputStream();
         in.write((line + "\n").getBytes(UTF_8));
         in.flush();
     }
 
-    private URI startHost() throws Exception {
+    private URI startHost(String... options) throws Exception {
         String java = ProcessHandle.current().info().command()
                 .orElse(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
-        host = new ProcessBuilder(java, "-jar", System.getProperty("loudsync.host.jar", "target/loudsync-host.jar"), "--bind", "127.0.0.1", "--port", "0",
-                "--session-id", "TEST42", "--host-name", "TestHost", "--no-qr").redirectError(
-                        ProcessBuilder.Redirect.DISCARD).start();
+        List<String> command = new ArrayList<>(List.of(java, "-jar",
+                System.getProperty("loudsync.host.jar", "target/loudsync-host.jar"), "--bind", "127.0.0.1", "--port", "0",
+                "--session-id", "TEST42", "--host-name", "TestHost", "--no-qr"));
+        command.addAll(List.of(options));
+        host = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         Thread reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(host.getInputStream(), UTF_8))) {
                 String l;

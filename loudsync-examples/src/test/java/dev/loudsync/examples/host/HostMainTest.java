@@ -47,6 +47,7 @@ class HostMainTest {
         assertThat(config.maxMembers()).isEqualTo(8);
         assertThat(config.pin()).isEmpty();
         assertThat(config.requireApproval()).isFalse();
+        assertThat(config.heartbeatInterval()).isEqualTo(Duration.ofSeconds(5));
         assertThat(config.heartbeatTimeout()).isEqualTo(Duration.ofSeconds(15));
         assertThat(config.heartbeatCheckInterval()).isEqualTo(Duration.ofSeconds(5));
         assertThat(config.reconnectGrace()).isEqualTo(Duration.ZERO);
@@ -79,6 +80,23 @@ class HostMainTest {
     }
 
     @Test
+    void heartbeatTimeoutAlone_setsTheIntervalAndTheCheckToAThird() {
+        SessionConfig config = parse("--heartbeat-timeout", "1s").sessionConfig();
+
+        assertThat(config.heartbeatTimeout()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(config.heartbeatInterval()).isEqualTo(Duration.ofMillis(333));
+        assertThat(config.heartbeatCheckInterval()).isEqualTo(Duration.ofMillis(333));
+    }
+
+    @Test
+    void heartbeatTimeoutWithAnInterval_keepsTheInterval() {
+        SessionConfig config = parse("--heartbeat-timeout", "30s", "--heartbeat-interval", "2s").sessionConfig();
+
+        assertThat(config.heartbeatInterval()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(config.heartbeatCheckInterval()).isEqualTo(Duration.ofSeconds(5));
+    }
+
+    @Test
     void badDuration_exits2WithMessage() {
         assertThat(execute("--heartbeat-timeout", "15")).isEqualTo(2);
 
@@ -100,7 +118,7 @@ class HostMainTest {
     void valueTheLibraryRefuses_exits2WithItsMessage_beforeListening() {
         assertThat(execute("--max-members", "1")).isEqualTo(2);
         assertThat(execute("--port", "70000")).isEqualTo(2);
-        assertThat(execute("--heartbeat-timeout", "5s")).isEqualTo(2);
+        assertThat(execute("--heartbeat-timeout", "5s", "--heartbeat-interval", "5s")).isEqualTo(2);
 
         assertThat(err.toString())
                 .contains("maxMembers: 1 (expected: 2-100000)", "port: 70000 (expected: 0-65535)", "heartbeatTimeout")
@@ -111,7 +129,8 @@ class HostMainTest {
     void help_printsOptionsAndExits0() {
         assertThat(execute("--help")).isZero();
 
-        assertThat(out.toString()).contains("--port=N", "--require-approval", "--reconnect-grace=D", "500ms");
+        assertThat(out.toString()).contains("--port=N", "--require-approval", "--reconnect-grace=D", "500ms")
+                .contains("given alone, it also");
     }
 
     @Test

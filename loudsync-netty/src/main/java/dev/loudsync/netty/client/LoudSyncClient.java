@@ -6,6 +6,7 @@ import dev.loudsync.core.protocol.ApplicationMessage;
 import dev.loudsync.core.protocol.GuestMessage;
 import dev.loudsync.core.protocol.HostMessage;
 import dev.loudsync.core.protocol.MessageTypes;
+import dev.loudsync.netty.client.internal.CertificateTrust;
 import dev.loudsync.netty.client.internal.ClientEngine;
 import dev.loudsync.netty.client.internal.ClientSettings;
 import io.netty.channel.EventLoopGroup;
@@ -73,8 +74,11 @@ public final class LoudSyncClient implements AutoCloseable {
      * Connects and joins.
      *
      * @return completes with the host's {@code WELCOME}; exceptionally if the host refuses (the
-     *         {@link JoinRefusedException} carries the close code) or cannot be reached. Calling it
-     *         while connecting or connected returns the pending or a completed future.
+     *         {@link JoinRefusedException} carries the close code), if the TLS handshake fails
+     *         ({@link TlsFailedException}: an untrusted, expired or wrong-host certificate, or
+     *         another fingerprint than {@link Builder#trustFingerprint}'s), or if the host cannot be
+     *         reached. Calling it while connecting or connected returns the pending or a completed
+     *         future.
      */
     public CompletableFuture<HostMessage.Welcome> connect() {
         return engine.connect();
@@ -265,6 +269,8 @@ public final class LoudSyncClient implements AutoCloseable {
         private boolean sharedState = true;
         private boolean latencies = true;
         private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
+        /** {@link #tls} is a context of {@link #trustFingerprint}. */
+        private boolean pinned;
 
         private Builder() {
         }
@@ -392,14 +398,42 @@ public final class LoudSyncClient implements AutoCloseable {
 
         /**
          * The TLS context for a {@code wss://} URL, for example one that trusts the host's
-         * self-signed certificate; default the JDK's trusted authorities.
+         * self-signed certificate; default the JDK's trusted authorities, with the host name
+         * checked. Not with {@link #trustFingerprint}.
+         *
+         * @throws IllegalStateException if {@link #trustFingerprint} was given
          */
         public Builder tls(SslContext context) {
             Objects.requireNonNull(context, "tls");
+            if (pinned) {
+                throw new IllegalStateException("tls: trustFingerprint already given (expected: one of them)");
+            }
             if (!context.isClient()) {
                 throw new IllegalArgumentException("tls: a server context (expected: SslContextBuilder.forClient)");
             }
             this.tls = context;
+            return this;
+        }
+
+        /**
+         * Trusts exactly one host certificate for a {@code wss://} URL: the one whose SHA-256
+         * fingerprint (of the whole DER-encoded certificate) this is, such as the fingerprint a
+         * host with a self-signed certificate shows ({@code loudsync-host --tls-self-signed}
+         * prints it). Any other certificate is refused, whoever signed it. The certificate's
+         * validity dates are checked; its names and issuer are not, since the fingerprint itself
+         * identifies the host. Not with {@link #tls}.
+         *
+         * @param sha256 64 hex digits, in either case, colons allowed ({@code AB:CD:...})
+         * @throws IllegalArgumentException if it is not a SHA-256 fingerprint
+         * @throws IllegalStateException if {@link #tls} was given
+         */
+        public Builder trustFingerprint(String sha256) {
+            Objects.requireNonNull(sha256, "trustFingerprint");
+            if (tls != null && !pinned) {
+                throw new IllegalStateException("trustFingerprint: tls already given (expected: one of them)");
+            }
+            this.tls = CertificateTrust.pinnedContext(sha256);
+            this.pinned = true;
             return this;
         }
 

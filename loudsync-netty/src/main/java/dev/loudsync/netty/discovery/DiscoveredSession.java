@@ -21,13 +21,17 @@ import java.util.Set;
  *                    ({@code ws://address:port/})
  * @param memberCount members, host included, when last heard
  * @param maxMembers  capacity, host included
- * @param pinRequired whether joining needs a PIN
+ * @param pinRequired whether joining needs a PIN (false for a host in the original format, which
+ *                    does not say: its session may still ask for one when joining)
+ * @param loudSyncNative whether the host announces itself as LoudSync's hosts do, with the protocol
+ *                    version and whether a PIN is needed; false for a host built to the original
+ *                    design, whose beacon has neither (it is listed as protocol version 1, no PIN)
  * @param seenBy      the mechanisms that currently report the session; never empty
  * @param lastSeen    when the session was last heard of, by the discovery's time source
  */
 public record DiscoveredSession(String sessionId, String sessionName, String hostId, String hostName,
-        InetSocketAddress address, int memberCount, int maxMembers, boolean pinRequired, Set<Source> seenBy,
-        Instant lastSeen) {
+        InetSocketAddress address, int memberCount, int maxMembers, boolean pinRequired, boolean loudSyncNative,
+        Set<Source> seenBy, Instant lastSeen) {
 
     /** How a session was heard of. */
     public enum Source {

@@ -20,6 +20,9 @@ final class LoopWriter implements Runnable {
     private final EventLoop loop;
     private final ArrayList<NettyConnection> dirty = new ArrayList<>();
     private boolean flushQueued;
+    /** The budget of the connections written this turn, and what was written to them. */
+    private OutboundBudget turnBudget;
+    private long turnBytes;
 
     private LoopWriter(EventLoop loop) {
         this.loop = loop;
@@ -37,6 +40,11 @@ final class LoopWriter implements Runnable {
 
     /** Writes {@code frame} (ownership passes) to the connection; flushed at the end of the turn. */
     void write(NettyConnection c, ByteBuf frame) {
+        if (c.budget != turnBudget) {
+            settle(); // servers sharing this loop: each budget counts its own
+            turnBudget = c.budget;
+        }
+        turnBytes += frame.readableBytes() + OutboundBudget.ENTRY_OVERHEAD;
         c.counters.sent(frame);
         c.channel().write(frame, c.channel().voidPromise());
         if (!c.flushPending) {
@@ -58,5 +66,14 @@ final class LoopWriter implements Runnable {
             c.channel().flush();
         }
         dirty.clear();
+        settle();
+    }
+
+    /** Tells the budget what this turn wrote: once per turn, not per frame. */
+    private void settle() {
+        if (turnBytes > 0) {
+            turnBudget.written(turnBytes);
+            turnBytes = 0;
+        }
     }
 }

@@ -49,10 +49,14 @@ final class NettyConnection implements Connection {
     private final ServerMetrics metrics;
     /** The frame counters of the channel's event loop. */
     final LoopCounters counters;
+    /** The server's bound on bytes waiting to be written, across connections. */
+    final OutboundBudget budget;
     /** Event loop only: a write is waiting for this turn's flush. */
     boolean flushPending;
     /** The HTTP request that opened the connection, for the session's authenticator. */
     private final UpgradeRequest upgradeRequest;
+    /** The budget cut this connection: it is on its way out, and its bytes no longer count. */
+    volatile boolean overBudget;
     /** Event loop only: the code of the close frame the server sent, or null. */
     private CloseCode closeCode;
     /**
@@ -81,8 +85,17 @@ final class NettyConnection implements Connection {
         this.remoteAddress = formatAddress(channel.remoteAddress());
         this.metrics = metrics;
         this.counters = metrics.countersFor(channel.eventLoop());
+        this.budget = metrics.outbound();
+        budget.add(this);
+        channel.closeFuture().addListener(f -> budget.remove(this));
         this.upgradeRequest = uri == null ? UpgradeRequest.unknown(remoteAddress)
                 : new UpgradeRequest(remoteAddress, uri, headerMap(headers));
+    }
+
+    /** The budget cuts this connection: its session treats it as a slow consumer (4004). */
+    void cutForBudget() {
+        overBudget = true;
+        channel.eventLoop().execute(() -> channel.pipeline().fireUserEventTriggered(OutboundBudget.OVER_BUDGET));
     }
 
     private static Map<String, List<String>> headerMap(HttpHeaders headers) {
@@ -217,8 +230,9 @@ final class NettyConnection implements Connection {
             closeCode = code;
             metrics.closeSent(code);
             if (code == CloseCode.SLOW_CONSUMER) {
-                metrics.abuse(Abuse.SLOW_CONSUMER, remoteAddress, "over " + channel.config().getWriteBufferHighWaterMark()
-                        + " bytes waiting to be written");
+                metrics.abuse(Abuse.SLOW_CONSUMER, remoteAddress, overBudget
+                        ? "held the most of the server's " + budget.budget() + " bytes waiting to be written"
+                        : "over " + channel.config().getWriteBufferHighWaterMark() + " bytes waiting to be written");
             }
         }
         // Netty's protocol handler drops writes after a close frame. Reading stops here too: the

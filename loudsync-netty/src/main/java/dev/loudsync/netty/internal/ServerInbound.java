@@ -38,7 +38,7 @@ public final class ServerInbound {
             settings = new ServerRuntime.Settings(null, 0, "/", maxFrameBytes, Duration.ofSeconds(10),
                     Duration.ofSeconds(10), 20_000, 64, List.of(), null, null, null, 1, false, time,
                     Duration.ofSeconds(5), Integer.MAX_VALUE, Integer.MAX_VALUE, 4 << 20, 10, Duration.ofSeconds(3),
-                    null, null, 0);
+                    null, null, 0, Long.MAX_VALUE);
         }
     }
 }

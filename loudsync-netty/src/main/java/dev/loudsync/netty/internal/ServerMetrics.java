@@ -59,9 +59,25 @@ final class ServerMetrics {
         }
     };
 
+    private final OutboundBudget outbound;
+
     /** @param listener the application's, or null */
     ServerMetrics(ServerListener listener) {
+        this(listener, OutboundBudget.UNLIMITED);
+    }
+
+    /**
+     * @param listener the application's, or null
+     * @param outbound the server-wide bound on bytes waiting to be written
+     */
+    ServerMetrics(ServerListener listener, OutboundBudget outbound) {
         this.listener = listener != null ? listener : NO_LISTENER;
+        this.outbound = outbound;
+    }
+
+    /** The server-wide bound on bytes waiting to be written, which also counts them. */
+    OutboundBudget outbound() {
+        return outbound;
     }
 
     /** Counters that belong to no server, for connections made outside one (tests, benchmarks). */

@@ -52,7 +52,7 @@ public final class ServerRuntime {
             EventLoopGroup workerGroup, int ioThreads, boolean nativeTransport, TimeSource timeSource, Duration stopTimeout,
             int messagesPerSecond, int messageBurst, int maxOutboundBytes, int failedJoinBurst,
             Duration failedJoinRefill, LanAdvertising lanAdvertising, io.netty.handler.ssl.SslContext tls,
-            int maxRequestBodyBytes) {
+            int maxRequestBodyBytes, long outboundBudget) {
     }
 
     private final Settings settings;
@@ -74,7 +74,7 @@ public final class ServerRuntime {
     /** @param listener the application's server listener, or null */
     public ServerRuntime(Settings settings, ServerListener listener) {
         this.settings = settings;
-        this.metrics = new ServerMetrics(listener);
+        this.metrics = new ServerMetrics(listener, new OutboundBudget(settings.outboundBudget()));
         if (settings.workerGroup() != null) {
             this.boss = settings.bossGroup();
             this.worker = settings.workerGroup();
@@ -139,6 +139,11 @@ public final class ServerRuntime {
     }
 
     /** A snapshot of the counters; cheap: no lock but the state's, one pass over the open sessions. */
+    /** The bytes waiting to be written to all connections now. */
+    public long outboundBytes() {
+        return metrics.outbound().waitingBytes();
+    }
+
     public ServerStats stats() {
         return metrics.snapshot(state(), context.limits().open(), registry.sessions());
     }

@@ -47,6 +47,12 @@ final class SessionBridge extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt == OutboundBudget.OVER_BUDGET) {
+            if (handler != null) {
+                handler.onSlowConsumer();
+            }
+            return;
+        }
         if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
             ctx.pipeline().remove(HttpGate.class);
             ctx.pipeline().remove(HttpRouter.class);

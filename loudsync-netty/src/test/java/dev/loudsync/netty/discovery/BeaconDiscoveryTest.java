@@ -77,6 +77,7 @@ class BeaconDiscoveryTest {
         assertThat(found.memberCount()).isEqualTo(1);
         assertThat(found.maxMembers()).isEqualTo(8);
         assertThat(found.pinRequired()).isFalse();
+        assertThat(found.loudSyncNative()).isTrue();
         assertThat(found.seenBy()).containsExactly(Source.BEACON);
         assertThat(found.lastSeen()).isBetween(before.minusMillis(1), Instant.now().plusMillis(1));
         assertThat(discovery.sessions()).extracting(DiscoveredSession::sessionId).containsExactly("abc-123");
@@ -199,6 +200,34 @@ class BeaconDiscoveryTest {
             assertThat(found.address()).isEqualTo(new InetSocketAddress(LOOPBACK, 8080));
             assertThat(recorder.events).isEmpty();
             assertThat(discovery.sessions()).hasSize(1);
+        }
+    }
+
+    @Test
+    void aHostBuiltToTheOriginalDesign_isListedAsVersion1WithoutPin_andNotNative() throws Exception {
+        DiscoveryTestSupport.Recorder recorder = new DiscoveryTestSupport.Recorder();
+        LanDiscovery discovery = discovery(recorder, Duration.ofSeconds(5));
+        // The original design's beacon: eight fields, no protocolVersion, no pinRequired.
+        byte[] seed = ("{\"sessionId\":\"SEED42\",\"sessionName\":\"Old party\",\"hostId\":\"old-host\","
+                + "\"hostName\":\"Old phone\",\"hostAddress\":\"127.0.0.1\",\"port\":8090,\"memberCount\":2,"
+                + "\"maxMembers\":6}").getBytes(StandardCharsets.UTF_8);
+        try (DatagramSocket sender = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
+            sender.send(new DatagramPacket(seed, seed.length, discovery.beaconAddress().orElseThrow()));
+            byte[] ours = beacon("NEW777", LOOPBACK, 8091);
+            sender.send(new DatagramPacket(ours, ours.length, discovery.beaconAddress().orElseThrow()));
+
+            DiscoveredSession old = recorder.next("found", s -> s.sessionId().equals("SEED42"), WAIT);
+            assertThat(old.sessionName()).isEqualTo("Old party");
+            assertThat(old.hostName()).isEqualTo("Old phone");
+            assertThat(old.address()).isEqualTo(new InetSocketAddress(LOOPBACK, 8090));
+            assertThat(old.memberCount()).isEqualTo(2);
+            assertThat(old.maxMembers()).isEqualTo(6);
+            assertThat(old.pinRequired()).isFalse();
+            assertThat(old.loudSyncNative()).isFalse();
+            DiscoveredSession ourHost = recorder.next("found", s -> s.sessionId().equals("NEW777"), WAIT);
+            assertThat(ourHost.loudSyncNative()).isTrue();
+            assertThat(discovery.sessions()).extracting(DiscoveredSession::sessionId)
+                    .containsExactly("SEED42", "NEW777");
         }
     }
 

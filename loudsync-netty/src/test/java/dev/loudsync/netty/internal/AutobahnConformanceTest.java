@@ -75,7 +75,7 @@ class AutobahnConformanceTest {
         TimeSource time = TimeSource.system();
         ServerRuntime.Settings s = new ServerRuntime.Settings(null, 0, "/", 16 << 20, Duration.ofSeconds(10),
                 Duration.ofSeconds(10), 1000, 1000, List.of(), null, null, null, 1, false, time, Duration.ofSeconds(5),
-                1_000_000, 1_000_000, 64 << 20, 10, Duration.ofSeconds(1), null, null, 0);
+                1_000_000, 1_000_000, 64 << 20, 10, Duration.ofSeconds(1), null, null, 0, Long.MAX_VALUE);
         GuestDecoder decoder = new GuestDecoder(s.maxFrameBytes());
         WebSocketFrames frames = new WebSocketFrames(new HostEncoder());
         EventLoopGroup group = new NioEventLoopGroup(2);

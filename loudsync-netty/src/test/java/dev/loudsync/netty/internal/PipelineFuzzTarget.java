@@ -55,7 +55,7 @@ class PipelineFuzzTarget {
     static ServerRuntime.Settings settings(ManualTime time) {
         return new ServerRuntime.Settings(null, 0, "/", 65536, Duration.ofSeconds(10), Duration.ofSeconds(10),
                 1000, 1000, List.of(), null, null, null, 1, false, time, Duration.ofSeconds(5), 20, 40, 1 << 20, 10,
-                Duration.ofSeconds(1), null, null, 0);
+                Duration.ofSeconds(1), null, null, 0, Long.MAX_VALUE);
     }
 
     @FuzzTest(maxDuration = "60s")

@@ -11,12 +11,44 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** A loopback TCP proxy whose connections a test can cut abruptly, as a Wi-Fi drop would. */
+/**
+ * A loopback TCP proxy whose connections a test can cut abruptly, as a Wi-Fi drop would, or hold:
+ * a held connection stops forwarding in both directions, its ends included (a close or a reset is
+ * not passed on), as across a network that went silent or to a frozen peer; the kernels on both
+ * sides keep the sockets open.
+ */
 public final class TcpProxy implements AutoCloseable {
+
+    /** One proxied connection: its two sockets and whether it is held. */
+    private static final class Link {
+        final Socket in;
+        final Socket out;
+        private boolean held;
+
+        Link(Socket in, Socket out, boolean held) {
+            this.in = in;
+            this.out = out;
+            this.held = held;
+        }
+
+        synchronized void hold(boolean h) {
+            held = h;
+            notifyAll();
+        }
+
+        /** Waits while the link is held. */
+        synchronized void pass() throws InterruptedException {
+            while (held) {
+                wait();
+            }
+        }
+    }
 
     private final ServerSocket server;
     private final int targetPort;
-    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private final List<Link> links = new CopyOnWriteArrayList<>();
+    /** New connections start held, until {@link #releaseAll()}. */
+    private volatile boolean holdingNew;
     public final AtomicInteger accepted = new AtomicInteger();
 
     public TcpProxy(int targetPort) throws IOException {
@@ -38,28 +70,31 @@ public final class TcpProxy implements AutoCloseable {
                 accepted.incrementAndGet();
                 Socket out = new Socket();
                 out.connect(new InetSocketAddress("127.0.0.1", targetPort), 5_000);
-                sockets.add(in);
-                sockets.add(out);
-                pump(in, out);
-                pump(out, in);
+                Link link = new Link(in, out, holdingNew);
+                links.add(link);
+                pump(link, in, out);
+                pump(link, out, in);
             } catch (IOException e) {
                 return;
             }
         }
     }
 
-    private void pump(Socket from, Socket to) {
+    private void pump(Link link, Socket from, Socket to) {
         Thread t = new Thread(() -> {
             byte[] buf = new byte[8192];
             try (InputStream i = from.getInputStream(); OutputStream o = to.getOutputStream()) {
                 int n;
                 while ((n = i.read(buf)) >= 0) {
+                    link.pass();
                     o.write(buf, 0, n);
                     o.flush();
                 }
-            } catch (IOException e) {
+                link.pass(); // a held link passes no end on either
+            } catch (IOException | InterruptedException e) {
                 // cut
             } finally {
+                links.remove(link);
                 closeQuietly(from);
                 closeQuietly(to);
             }
@@ -70,15 +105,42 @@ public final class TcpProxy implements AutoCloseable {
 
     /** Resets every connection through the proxy (SO_LINGER 0: no FIN, an RST). */
     public void cutAll() {
-        for (Socket s : sockets) {
-            try {
-                s.setSoLinger(true, 0);
-            } catch (IOException e) {
-                // already gone
+        for (Link l : links) {
+            l.hold(false);
+            for (Socket s : List.of(l.in, l.out)) {
+                try {
+                    s.setSoLinger(true, 0);
+                } catch (IOException e) {
+                    // already gone
+                }
+                closeQuietly(s);
             }
-            closeQuietly(s);
         }
-        sockets.clear();
+        links.clear();
+    }
+
+    /**
+     * Holds the connections open now: nothing more passes on them, in either direction, until
+     * {@link #releaseAll()}; new connections are not affected (a black hole for the old ones).
+     */
+    public void holdExisting() {
+        for (Link l : links) {
+            l.hold(true);
+        }
+    }
+
+    /** Holds every connection, those opened later too, until {@link #releaseAll()}: a frozen host. */
+    public void holdAll() {
+        holdingNew = true;
+        holdExisting();
+    }
+
+    /** Lets every held connection forward again, what was kept first. */
+    public void releaseAll() {
+        holdingNew = false;
+        for (Link l : links) {
+            l.hold(false);
+        }
     }
 
     private static void closeQuietly(Socket s) {

@@ -17,10 +17,9 @@ import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.net.URI;
-import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,8 +46,8 @@ final class ClientConnections {
         void closeFrame(int code);
 
         /**
-         * The connection ended ({@code cause} null), or could not be opened ({@code channel} null
-         * and a cause). Once per {@link #open()}.
+         * The connection ended ({@code cause} null, or the TLS handshake's failure), or could not
+         * be opened ({@code channel} null and a cause). Once per {@link #open()}.
          */
         void ended(Channel channel, Throwable cause);
     }
@@ -68,18 +67,10 @@ final class ClientConnections {
         this.url = s.url();
         boolean secure = "wss".equals(url.getScheme());
         this.port = url.getPort() != -1 ? url.getPort() : (secure ? 443 : 80);
-        this.tls = secure ? (s.tls() != null ? s.tls() : defaultTls()) : null;
+        this.tls = secure ? (s.tls() != null ? s.tls() : CertificateTrust.authoritiesContext(null)) : null;
         this.connectTimeoutMillis = (int) s.connectTimeout().toMillis();
         this.loop = loop;
         this.events = events;
-    }
-
-    private static SslContext defaultTls() {
-        try {
-            return SslContextBuilder.forClient().build();
-        } catch (SSLException e) {
-            throw new IllegalStateException("no default TLS context", e);
-        }
     }
 
     /** Opens a new connection; what follows is reported to the events. */
@@ -90,8 +81,15 @@ final class ClientConnections {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        Handler handler = new Handler();
                         if (tls != null) {
-                            ch.pipeline().addLast(tls.newHandler(ch.alloc(), url.getHost(), port));
+                            SslHandler ssl = tls.newHandler(ch.alloc(), url.getHost(), port);
+                            ssl.handshakeFuture().addListener(f -> {
+                                if (!f.isSuccess()) {
+                                    handler.tlsFailure = TlsFailures.describe(f.cause(), url.getHost() + ":" + port);
+                                }
+                            });
+                            ch.pipeline().addLast(ssl);
                         }
                         ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(8192),
                                 new WebSocketClientProtocolHandler(WebSocketClientProtocolConfig.newBuilder()
@@ -102,7 +100,7 @@ final class ClientConnections {
                                         .handleCloseFrames(false)
                                         .build()),
                                 new WebSocketFrameAggregator(MAX_FRAME),
-                                new Handler());
+                                handler);
                     }
                 });
         b.connect(url.getHost(), port).addListener(f -> {
@@ -113,6 +111,9 @@ final class ClientConnections {
     }
 
     private final class Handler extends ChannelInboundHandlerAdapter {
+        /** Why the TLS handshake failed, if it did: the end's cause. */
+        Throwable tlsFailure;
+
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
             events.opened(ctx.channel());
@@ -145,7 +146,7 @@ final class ClientConnections {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            events.ended(ctx.channel(), null);
+            events.ended(ctx.channel(), tlsFailure);
             ctx.fireChannelInactive();
         }
 

@@ -10,6 +10,7 @@ import dev.loudsync.netty.client.ClientListener;
 import dev.loudsync.netty.client.ClientState;
 import dev.loudsync.netty.client.ClockEstimate;
 import dev.loudsync.netty.client.JoinRefusedException;
+import dev.loudsync.netty.client.TlsFailedException;
 import dev.loudsync.netty.internal.ClientCodec;
 import dev.loudsync.netty.internal.Transports;
 import io.netty.buffer.ByteBuf;
@@ -284,7 +285,7 @@ public final class ClientEngine {
                 lost(cause); // could not connect
             } else if (ch == channel) {
                 channel = null;
-                lost(null);
+                lost(cause);
             }
         }
     }
@@ -328,6 +329,9 @@ public final class ClientEngine {
         reconnects.reset();
         setState(ClientState.CONNECTED);
         liveness.start(w);
+        if (channel != null) {
+            HostWatchdog.watch(channel, Duration.ofMillis(w.heartbeatTimeoutMs()));
+        }
         notify(() -> listener.connected(w));
         if (connecting != null) {
             connecting.complete(w);
@@ -345,6 +349,13 @@ public final class ClientEngine {
             leaving.complete(null);
             leaving = null;
             failConnecting(new IllegalStateException("left"));
+            return;
+        }
+        if (cause instanceof TlsFailedException) {
+            // The host's certificate will be the same at the next attempt: the end is final.
+            log.debug("Connection to {} failed: {}", settings.url(), cause.getMessage());
+            setState(ClientState.FAILED);
+            failConnecting(cause);
             return;
         }
         switch (reconnects.decide(code, finalEnd, resumeToken != null)) {

@@ -34,6 +34,11 @@ import java.util.Objects;
  * {@code 0 <= memberCount <= maxMembers <= 100000} and {@code protocolVersion} 1. Unknown fields
  * are ignored.
  *
+ * <p>Hosts built to the original design send neither {@code protocolVersion} nor
+ * {@code pinRequired}: a beacon or TXT record without them is read as version 1 with no PIN, and
+ * is not {@linkplain #loudSyncNative native}. A field that is present must be valid either way.
+ * LoudSync's own hosts always send both, so a host that sends only one of them is not taken for one.
+ *
  * @param sessionId       the session id as configured
  * @param sessionName     the session's display name
  * @param hostId          the host device's id
@@ -44,9 +49,13 @@ import java.util.Objects;
  * @param maxMembers      capacity, host included
  * @param protocolVersion the protocol major version
  * @param pinRequired     whether joining needs a PIN
+ * @param loudSyncNative  whether the announcement has every field of this protocol
+ *                        ({@code protocolVersion} and {@code pinRequired}), as LoudSync's hosts send
+ *                        it; false for one in the original, shorter format
  */
 public record Beacon(String sessionId, String sessionName, String hostId, String hostName, InetAddress hostAddress,
-        int port, int memberCount, int maxMembers, int protocolVersion, boolean pinRequired) {
+        int port, int memberCount, int maxMembers, int protocolVersion, boolean pinRequired,
+        boolean loudSyncNative) {
 
     /** The largest accepted datagram. */
     public static final int MAX_DATAGRAM_BYTES = 2048;
@@ -76,7 +85,7 @@ public record Beacon(String sessionId, String sessionName, String hostId, String
     public static Beacon of(Session session, InetAddress hostAddress, int port) {
         SessionConfig c = session.config();
         return new Beacon(c.sessionId(), c.name(), c.hostId(), c.hostName(), hostAddress, port,
-                session.members().size(), c.maxMembers(), ProtocolRules.MAJOR_VERSION, c.pin().isPresent());
+                session.members().size(), c.maxMembers(), ProtocolRules.MAJOR_VERSION, c.pin().isPresent(), true);
     }
 
     /** The session id in the form ids compare in ({@link SessionCodes#normalize}). */
@@ -89,7 +98,10 @@ public record Beacon(String sessionId, String sessionName, String hostId, String
         return NetUtil.toAddressString(hostAddress);
     }
 
-    /** The beacon datagram: one UTF-8 JSON object with exactly the ten fields, in protocol order. */
+    /**
+     * The beacon datagram: one UTF-8 JSON object with exactly the ten fields, in protocol order
+     * (eight, without {@code protocolVersion} and {@code pinRequired}, for one in the original format).
+     */
     public byte[] toJson() {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
@@ -102,8 +114,10 @@ public record Beacon(String sessionId, String sessionName, String hostId, String
             g.writeNumberField("port", port);
             g.writeNumberField("memberCount", memberCount);
             g.writeNumberField("maxMembers", maxMembers);
-            g.writeNumberField("protocolVersion", protocolVersion);
-            g.writeBooleanField("pinRequired", pinRequired);
+            if (loudSyncNative) {
+                g.writeNumberField("protocolVersion", protocolVersion);
+                g.writeBooleanField("pinRequired", pinRequired);
+            }
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e); // a byte array does not fail
@@ -122,8 +136,10 @@ public record Beacon(String sessionId, String sessionName, String hostId, String
         txt.put("port", Integer.toString(port));
         txt.put("memberCount", Integer.toString(memberCount));
         txt.put("maxMembers", Integer.toString(maxMembers));
-        txt.put("protocolVersion", Integer.toString(protocolVersion));
-        txt.put("pinRequired", Boolean.toString(pinRequired));
+        if (loudSyncNative) {
+            txt.put("protocolVersion", Integer.toString(protocolVersion));
+            txt.put("pinRequired", Boolean.toString(pinRequired));
+        }
         return txt;
     }
 
@@ -146,6 +162,8 @@ public record Beacon(String sessionId, String sessionName, String hostId, String
         Integer maxMembers = null;
         Integer protocolVersion = null;
         Boolean pinRequired = null;
+        boolean versionSeen = false;
+        boolean pinSeen = false;
         try (JsonParser p = JSON.createParser(data, offset, length)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return null;
@@ -181,6 +199,7 @@ public record Beacon(String sessionId, String sessionName, String hostId, String
                         break;
                     case "protocolVersion":
                         protocolVersion = integer(p, value);
+                        versionSeen = true;
                         break;
                     case "pinRequired":
                         pinRequired = value == JsonToken.VALUE_TRUE ? Boolean.TRUE
@@ -188,6 +207,7 @@ public record Beacon(String sessionId, String sessionName, String hostId, String
                         if (pinRequired == null) {
                             return null;
                         }
+                        pinSeen = true;
                         break;
                     default:
                         p.skipChildren(); // unknown fields are ignored, but must be well-formed
@@ -202,7 +222,7 @@ public record Beacon(String sessionId, String sessionName, String hostId, String
             return null;
         }
         return validated(sessionId, sessionName, hostId, hostName, hostAddress, port, memberCount, maxMembers,
-                protocolVersion, pinRequired);
+                versionSeen ? protocolVersion : null, pinSeen ? pinRequired : null, versionSeen, pinSeen);
     }
 
     /**
@@ -222,9 +242,10 @@ public record Beacon(String sessionId, String sessionName, String hostId, String
         }
         String pin = txt.get("pinRequired");
         Boolean pinRequired = "true".equals(pin) ? Boolean.TRUE : "false".equals(pin) ? Boolean.FALSE : null;
+        String version = txt.get("protocolVersion");
         return validated(txt.get("sessionId"), txt.get("sessionName"), txt.get("hostId"), txt.get("hostName"),
                 hostAddress, decimal(port), decimal(txt.get("memberCount")), decimal(txt.get("maxMembers")),
-                decimal(txt.get("protocolVersion")), pinRequired);
+                decimal(version), pinRequired, version != null, pin != null);
     }
 
     private static String string(JsonParser p, JsonToken value) throws IOException {
@@ -256,7 +277,14 @@ public record Beacon(String sessionId, String sessionName, String hostId, String
 
     private static Beacon validated(String sessionId, String sessionName, String hostId, String hostName,
             String hostAddress, Integer port, Integer memberCount, Integer maxMembers, Integer protocolVersion,
-            Boolean pinRequired) {
+            Boolean pinRequired, boolean versionSent, boolean pinSent) {
+        // Absent (the original format): version 1, no PIN. Present: it must be valid.
+        if (!versionSent) {
+            protocolVersion = ProtocolRules.MAJOR_VERSION;
+        }
+        if (!pinSent) {
+            pinRequired = Boolean.FALSE;
+        }
         if (!ProtocolRules.isSessionId(sessionId) || !ProtocolRules.isDisplayName(sessionName)
                 || !ProtocolRules.isDisplayName(hostName) || !ProtocolRules.isDeviceId(hostId)
                 || hostAddress == null || hostAddress.length() > 64
@@ -273,6 +301,6 @@ public record Beacon(String sessionId, String sessionName, String hostId, String
             return null;
         }
         return new Beacon(sessionId, sessionName, hostId, hostName, address, port, memberCount, maxMembers,
-                protocolVersion, pinRequired);
+                protocolVersion, pinRequired, versionSent && pinSent);
     }
 }

@@ -139,7 +139,7 @@ final class SessionTable {
         DiscoveredSession before = e.current;
         DiscoveredSession now = new DiscoveredSession(b.sessionId(), b.sessionName(), b.hostId(), b.hostName(),
                 new InetSocketAddress(key.address(), key.port()), b.memberCount(), b.maxMembers(), b.pinRequired(),
-                sources(e), Instant.ofEpochMilli(time.currentTimeMillis()));
+                b.loudSyncNative(), sources(e), Instant.ofEpochMilli(time.currentTimeMillis()));
         e.current = now;
         publish();
         if (before == null) {
@@ -163,7 +163,7 @@ final class SessionTable {
         }
         DiscoveredSession now = new DiscoveredSession(before.sessionId(), before.sessionName(), before.hostId(),
                 before.hostName(), before.address(), before.memberCount(), before.maxMembers(), before.pinRequired(),
-                sources, before.lastSeen());
+                before.loudSyncNative(), sources, before.lastSeen());
         e.current = now;
         publish();
         notify("sessionUpdated", () -> listener.sessionUpdated(now));
@@ -172,7 +172,7 @@ final class SessionTable {
     /** {@code s} as if last seen at {@code lastSeen}: compared with the new state, only what a listener cares about differs. */
     private static DiscoveredSession withLastSeen(DiscoveredSession s, Instant lastSeen) {
         return new DiscoveredSession(s.sessionId(), s.sessionName(), s.hostId(), s.hostName(), s.address(),
-                s.memberCount(), s.maxMembers(), s.pinRequired(), s.seenBy(), lastSeen);
+                s.memberCount(), s.maxMembers(), s.pinRequired(), s.loudSyncNative(), s.seenBy(), lastSeen);
     }
 
     private static Set<DiscoveredSession.Source> sources(Entry e) {

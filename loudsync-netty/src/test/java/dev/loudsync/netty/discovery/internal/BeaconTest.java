@@ -26,9 +26,34 @@ class BeaconTest {
     void aValidBeacon_isRead_andWrittenBackIdentically() throws Exception {
         Beacon b = parse(VALID);
         assertThat(b).isEqualTo(new Beacon("ABC-123", "Party", "h-1", "Host", InetAddress.getByName("192.168.1.20"),
-                8080, 3, 8, 1, true));
+                8080, 3, 8, 1, true, true));
         assertThat(new String(b.toJson(), StandardCharsets.UTF_8)).isEqualTo(VALID);
         assertThat(b.normalizedSessionId()).isEqualTo("ABC123");
+    }
+
+    @Test
+    void aBeaconInTheOriginalFormat_isVersion1WithoutPin_notNative_andWrittenBackIdentically() throws Exception {
+        String seed = VALID.replace(",\"protocolVersion\":1,\"pinRequired\":true", "");
+        Beacon b = parse(seed);
+
+        assertThat(b).isEqualTo(new Beacon("ABC-123", "Party", "h-1", "Host", InetAddress.getByName("192.168.1.20"),
+                8080, 3, 8, 1, false, false));
+        assertThat(new String(b.toJson(), StandardCharsets.UTF_8)).isEqualTo(seed);
+        assertThat(Beacon.fromTxt(b.toTxt(), null, 0)).isEqualTo(b);
+    }
+
+    @Test
+    void onlyOneOfTheNewFields_isReadWithTheOtherDefaulted_butNotNative() {
+        Beacon versionOnly = parse(VALID.replace(",\"pinRequired\":true", ""));
+        assertThat(versionOnly.pinRequired()).isFalse();
+        assertThat(versionOnly.loudSyncNative()).isFalse();
+
+        Beacon pinOnly = parse(VALID.replace(",\"protocolVersion\":1", ""));
+        assertThat(pinOnly.pinRequired()).isTrue();
+        assertThat(pinOnly.protocolVersion()).isEqualTo(1);
+        assertThat(pinOnly.loudSyncNative()).isFalse();
+
+        assertThat(parse(VALID).loudSyncNative()).isTrue();
     }
 
     @Test
@@ -65,7 +90,8 @@ class BeaconTest {
         "\"hostAddress\":\"192.168.1.20\"=>\"hostAddress\":\"224.0.0.251\"",
         "\"hostAddress\":\"192.168.1.20\"=>\"hostAddress\":\"192.168.1\"",
         "\"pinRequired\":true=>\"deep\":[[[1]]],\"pinRequired\":true",
-        ",\"pinRequired\":true=>", // missing field
+        "\"port\":8080,=>", // missing field
+        "\"memberCount\":3,=>", // missing field
     })
     void invalidBeacons_areRefused(String mutation) {
         String json;

@@ -38,7 +38,7 @@ class SessionTableTest {
 
     private static Beacon beacon(String sessionId, int members) throws Exception {
         return new Beacon(sessionId, "Party", "host-1", "Laptop", InetAddress.getByName("192.0.2.7"), 8080, members,
-                8, 1, false);
+                8, 1, false, true);
     }
 
     @Test
