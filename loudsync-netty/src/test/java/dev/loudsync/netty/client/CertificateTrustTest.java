@@ -60,7 +60,7 @@ class CertificateTrustTest {
         Throwable t = catchThrowable(() -> c.connect().get(10, TimeUnit.SECONDS));
         assertThat(t).isInstanceOf(ExecutionException.class);
         assertThat(t.getCause()).isInstanceOf(TlsFailedException.class);
-        assertThat(c.state()).isEqualTo(ClientState.FAILED);
+        assertThat(c.connectionState()).isEqualTo(ClientState.FAILED);
         System.out.println("CertificateTrustTest: " + t.getCause().getMessage());
         return (TlsFailedException) t.getCause();
     }

@@ -68,7 +68,7 @@ class SilentHostTest {
 
             // A live host in a quiet session: three timeouts pass and the client stays.
             assertThat(events.states.poll(3 * TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isNull();
-            assertThat(phone.state()).isEqualTo(ClientState.CONNECTED);
+            assertThat(phone.connectionState()).isEqualTo(ClientState.CONNECTED);
 
             proxy.holdAll();
             long frozenAt = System.nanoTime();
@@ -78,7 +78,7 @@ class SilentHostTest {
                     TIMEOUT.toMillis() / 3);
 
             Thread.sleep(1_000); // the host stays frozen a while; the client keeps trying
-            assertThat(phone.state()).isEqualTo(ClientState.RECONNECTING);
+            assertThat(phone.connectionState()).isEqualTo(ClientState.RECONNECTING);
 
             proxy.releaseAll();
             long back = System.nanoTime();
