@@ -245,7 +245,7 @@ class FaultsTest {
             long cut = System.nanoTime();
             proxy.cutAll();
             awaitAll(() -> guests.stream().allMatch(
-                    g -> g.state() == dev.loudsync.netty.client.ClientState.CONNECTED)
+                    g -> g.connectionState() == dev.loudsync.netty.client.ClientState.CONNECTED)
                     && s.members().stream().allMatch(m -> m.status() == dev.loudsync.core.MemberStatus.CONNECTED));
             long resumedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - cut);
             System.out.println("reconnect storm: 200 members resumed in " + resumedMillis + " ms");

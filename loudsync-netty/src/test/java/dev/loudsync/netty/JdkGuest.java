@@ -16,6 +16,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -38,6 +39,8 @@ final class JdkGuest implements WebSocket.Listener, AutoCloseable {
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
 
     private final BlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
+    /** Every text message as received, host PINGs left out, in order. */
+    private final List<String> texts = new ArrayList<>();
     private final List<JsonNode> pings = new ArrayList<>();
     private final StringBuilder partial = new StringBuilder();
     private final CompletableFuture<int[]> closed = new CompletableFuture<>();
@@ -47,17 +50,36 @@ final class JdkGuest implements WebSocket.Listener, AutoCloseable {
     private WebSocket socket;
 
     static JdkGuest connect(URI uri) {
-        return connect(uri, null);
+        return connect(uri, Map.of());
     }
 
     static JdkGuest connect(URI uri, String origin) {
+        return origin == null ? connect(uri, Map.of()) : connect(uri, Map.of("Origin", origin));
+    }
+
+    /** Connects with extra upgrade request headers (name to value). */
+    static JdkGuest connect(URI uri, Map<String, String> headers) {
         JdkGuest g = new JdkGuest();
         WebSocket.Builder b = CLIENT.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
-        if (origin != null) {
-            b.header("Origin", origin);
-        }
+        headers.forEach(b::header);
         g.socket = b.buildAsync(uri, g).orTimeout(10, TimeUnit.SECONDS).join();
         return g;
+    }
+
+    /**
+     * Connects, sends {@code joinText} as it is and returns once the host answered, as
+     * {@link #join(URI, String, String)}.
+     */
+    static JdkGuest joinWith(URI uri, String joinText) {
+        JdkGuest g = connect(uri);
+        g.send(joinText);
+        g.answered.orTimeout(10, TimeUnit.SECONDS).join();
+        return g;
+    }
+
+    /** Every text message received so far, as sent (host PINGs left out). */
+    synchronized List<String> texts() {
+        return List.copyOf(texts);
     }
 
     /**
@@ -162,6 +184,9 @@ final class JdkGuest implements WebSocket.Listener, AutoCloseable {
                     webSocket.sendText(CODEC.encodeToString(new GuestMessage.Pong(node.path("timestamp").asLong()),
                             System.currentTimeMillis()), true);
                 } else {
+                    synchronized (this) {
+                        texts.add(text);
+                    }
                     messages.add(node);
                     String type = node.path("type").asText();
                     if ("MEMBER_LIST".equals(type) || "ERROR".equals(type)) {

@@ -32,6 +32,36 @@ public interface ClientListener {
     default void memberUpdated(Member member) {
     }
 
+    /**
+     * Another member has the host role now (1.1: a server-hosted session's host left, or handed the
+     * role on); {@code host} is its new state, first in {@code members()}. The previous host, if
+     * still a member, is a client now.
+     */
+    default void hostChanged(Member host, String previousHostId) {
+    }
+
+    /**
+     * The session's shared state changed (1.1; the client announces the {@code state} capability
+     * unless {@link LoudSyncClient.Builder#sharedState(boolean) told not to}): {@code state} is the
+     * whole new state at {@code version}, as {@link LoudSyncClient#state()} returns it from now on.
+     * {@code patch} is the change as a JSON Merge Patch ({@code null} values removed keys), or null
+     * when the host sent the whole state (after joining or resuming).
+     */
+    default void sharedStateChanged(long version, Map<String, Object> state,
+            @Nullable Map<String, @Nullable Object> patch) {
+    }
+
+    /**
+     * A device asks to join and waits for approval (1.1: told to the host and cohosts of a session
+     * with approval on); answer with {@link LoudSyncClient#approve} or {@link LoudSyncClient#deny}.
+     */
+    default void joinRequested(String deviceId, String deviceName) {
+    }
+
+    /** A join request was settled, by this client or another approver, or withdrawn (1.1). */
+    default void joinRequestEnded(String deviceId, HostMessage.Outcome outcome) {
+    }
+
     /** The host kicked this device; no reconnect follows. */
     default void kicked(String reason) {
     }
@@ -40,7 +70,10 @@ public interface ClientListener {
     default void sessionClosed(String reason) {
     }
 
-    /** The host answered with {@code ERROR}. */
+    /**
+     * The host answered with {@code ERROR}; not for the answers to this client's requests, which
+     * fail their futures instead.
+     */
     default void error(ErrorCode code, String message) {
     }
 

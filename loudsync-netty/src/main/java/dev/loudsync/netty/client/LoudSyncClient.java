@@ -2,6 +2,8 @@ package dev.loudsync.netty.client;
 
 import dev.loudsync.core.Member;
 import dev.loudsync.core.TimeSource;
+import dev.loudsync.core.protocol.ApplicationMessage;
+import dev.loudsync.core.protocol.GuestMessage;
 import dev.loudsync.core.protocol.HostMessage;
 import dev.loudsync.core.protocol.MessageTypes;
 import dev.loudsync.netty.client.internal.ClientEngine;
@@ -11,10 +13,13 @@ import io.netty.handler.ssl.SslContext;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A guest of a LoudSync session, in Java: joins, keeps a live member list, sends heartbeats,
@@ -30,6 +35,8 @@ import java.util.concurrent.CompletableFuture;
  * client.connect().join();          // completes with the WELCOME
  * client.members();                 // the live view, host first
  * client.hostTimeNow();             // the host's clock, for starting playback together
+ * client.request("QUEUE_ADD", Map.of("track", "t-1")).join();   // 1.1: the handler's result
+ * client.state();                   // 1.1: the session's shared state
  * client.close();                   // LEAVE, then close
  * }</pre>
  *
@@ -45,6 +52,11 @@ import java.util.concurrent.CompletableFuture;
  * any thread.
  */
 public final class LoudSyncClient implements AutoCloseable {
+
+    /** Default {@link Builder#requestTimeout}. */
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(15);
+
+    private static final int MAX_AUTH_CHARS = 4096;
 
     private final ClientEngine engine;
 
@@ -68,9 +80,24 @@ public final class LoudSyncClient implements AutoCloseable {
         return engine.connect();
     }
 
-    /** The current state. */
-    public ClientState state() {
-        return engine.state();
+    /** Where the connection stands: connecting, connected, reconnecting... */
+    public ClientState connectionState() {
+        return engine.connectionState();
+    }
+
+    /**
+     * The session's shared state (1.1) as this client knows it: a JSON object as unmodifiable plain
+     * values (see {@link ClientListener#message}); empty until the host's first {@code STATE},
+     * and always without the {@code state} capability ({@link Builder#sharedState(boolean)}).
+     * Whenever the session is quiet it equals the host's.
+     */
+    public Map<String, Object> state() {
+        return engine.sharedState();
+    }
+
+    /** The version of {@link #state()}: the host's count of changes; -1 before the first {@code STATE}. */
+    public long stateVersion() {
+        return engine.sharedStateVersion();
     }
 
     /** The live member list as this client knows it: host first, then by join time, then id. */
@@ -102,10 +129,110 @@ public final class LoudSyncClient implements AutoCloseable {
      *                                  JSON object
      */
     public CompletableFuture<Void> send(String type, Object payload) {
+        requireApplicationType(type);
+        return engine.send(type, payload);
+    }
+
+    /**
+     * Sends an application message as a request (1.1): it carries an id, and the host answers it
+     * exactly once, after its handler ran.
+     *
+     * @param payload a Jackson tree, a map, or any value Jackson writes as a JSON object
+     * @return completes with the handler's result (plain values as in {@link ClientListener#message},
+     *         null when it returned none) once the host's {@code ACK} arrives, after the listener
+     *         heard of everything the handling sent to this client. Completes exceptionally with
+     *         {@link RequestFailedException} when the host answers {@code ERROR} (its handler
+     *         refused, {@code UNAUTHORIZED} for a role that may not send the type,
+     *         {@code SERVER_ERROR}...), with {@link java.util.concurrent.TimeoutException} without
+     *         an answer within {@link Builder#requestTimeout}, and with
+     *         {@link IllegalStateException} when not connected or when the connection is lost
+     *         before the answer (then the host may or may not have handled it; it is not sent
+     *         again). The future completes on the client's network thread.
+     * @throws IllegalArgumentException if {@code type} is not an application type or the payload no
+     *                                  JSON object
+     */
+    public CompletableFuture<Object> request(String type, Object payload) {
+        requireApplicationType(type);
+        ApplicationMessage message = engine.application(type, payload);
+        return engine.request(id -> new ApplicationMessage(message.type(), message.payload(), id));
+    }
+
+    /**
+     * {@link #request(String, Object)} with the result bound to {@code resultType} (a record, for
+     * example) with Jackson; a result that does not bind fails the future with
+     * {@link IllegalArgumentException}.
+     */
+    public <T> CompletableFuture<T> request(String type, Object payload, Class<T> resultType) {
+        Objects.requireNonNull(resultType, "resultType");
+        return request(type, payload).thenApply(result -> engine.convert(result, resultType));
+    }
+
+    /**
+     * Kicks a member (1.1 {@code KICK}; the host may kick anyone else, a cohost only clients): it
+     * gets {@code KICKED {reason}} and leaves. Answered as {@link #request}: the future fails with
+     * {@code UNAUTHORIZED} for a role that may not, {@code INVALID_MESSAGE} for a device that is
+     * not a member.
+     *
+     * @param reason at most 200 characters, or null
+     */
+    public CompletableFuture<Void> kick(String deviceId, @Nullable String reason) {
+        return control(id -> new GuestMessage.Kick(deviceId, reason, false, id));
+    }
+
+    /** Like {@link #kick}, and the host refuses the device's later joins. */
+    public CompletableFuture<Void> ban(String deviceId, @Nullable String reason) {
+        return control(id -> new GuestMessage.Kick(deviceId, reason, true, id));
+    }
+
+    /**
+     * Makes a member a cohost or a client (1.1 {@code SET_ROLE}, the host only); everyone gets
+     * the member's new role.
+     *
+     * @throws IllegalArgumentException for {@link Member.Role#HOST}: see {@link #transferHost}
+     */
+    public CompletableFuture<Void> setRole(String deviceId, Member.Role role) {
+        if (role == Member.Role.HOST) {
+            throw new IllegalArgumentException("role: host (expected: cohost or client; see transferHost)");
+        }
+        String wire = role.wireName();
+        return control(id -> new GuestMessage.SetRole(deviceId, wire, id));
+    }
+
+    /** Admits a device waiting for approval (1.1 {@code APPROVE}; the host and cohosts). */
+    public CompletableFuture<Void> approve(String deviceId) {
+        return control(id -> new GuestMessage.Approve(deviceId, id));
+    }
+
+    /** Refuses a device waiting for approval (1.1 {@code DENY}; the host and cohosts). */
+    public CompletableFuture<Void> deny(String deviceId) {
+        return control(id -> new GuestMessage.Deny(deviceId, id));
+    }
+
+    /**
+     * Hands the host role to another member (1.1 {@code TRANSFER_HOST}; the host of a server-hosted
+     * session only): everyone gets {@code HOST_CHANGED}, and this client stays as a client.
+     */
+    public CompletableFuture<Void> transferHost(String deviceId) {
+        return control(id -> new GuestMessage.TransferHost(deviceId, id));
+    }
+
+    /**
+     * Ends the session (1.1 {@code END_SESSION}; the host of a server-hosted session only): every
+     * member gets {@code SESSION_CLOSED} with {@code reason} (null: {@code "Host closed session"}).
+     * The future completes with the host's {@code ACK}, just before that.
+     */
+    public CompletableFuture<Void> endSession(@Nullable String reason) {
+        return control(id -> new GuestMessage.EndSession(reason, id));
+    }
+
+    private CompletableFuture<Void> control(Function<String, GuestMessage> message) {
+        return engine.request(message).thenApply(result -> null);
+    }
+
+    private static void requireApplicationType(String type) {
         if (!MessageTypes.isApplicationType(type)) {
             throw new IllegalArgumentException("type: " + type + " (expected: an upper-case application type)");
         }
-        return engine.send(type, payload);
     }
 
     /** Says goodbye ({@code LEAVE}) and closes; no reconnect follows. Completes when closed. */
@@ -134,6 +261,9 @@ public final class LoudSyncClient implements AutoCloseable {
         private boolean batching = true;
         private EventLoopGroup group;
         private SslContext tls;
+        private String auth;
+        private boolean sharedState = true;
+        private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
 
         private Builder() {
         }
@@ -164,6 +294,43 @@ public final class LoudSyncClient implements AutoCloseable {
         /** The session PIN, if it has one. */
         public Builder pin(String sessionPin) {
             this.pin = Objects.requireNonNull(sessionPin, "pin");
+            return this;
+        }
+
+        /**
+         * A credential for the session's authenticator (1.1 {@code JOIN.auth}: a token, a ticket),
+         * sent with every join, resumes included.
+         *
+         * @throws IllegalArgumentException if empty or longer than 4096 characters
+         */
+        public Builder auth(String credential) {
+            Objects.requireNonNull(credential, "auth");
+            if (credential.isEmpty() || credential.length() > MAX_AUTH_CHARS) {
+                throw new IllegalArgumentException("auth: length " + credential.length() + " (expected: 1-"
+                        + MAX_AUTH_CHARS + ")");
+            }
+            this.auth = credential;
+            return this;
+        }
+
+        /** Whether to keep the session's shared state ({@code state} capability, 1.1); default true. */
+        public Builder sharedState(boolean enabled) {
+            this.sharedState = enabled;
+            return this;
+        }
+
+        /**
+         * How long a request ({@link #request}, {@link #kick}...) waits for the host's answer before
+         * it fails with {@link java.util.concurrent.TimeoutException}; 1 ms to 10 min, default
+         * 15 s: a host answers a handler still running after 10 s with {@code SERVER_ERROR}, so the
+         * default leaves 5 s for the network.
+         */
+        public Builder requestTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "requestTimeout");
+            if (timeout.compareTo(Duration.ofMillis(1)) < 0 || timeout.compareTo(Duration.ofMinutes(10)) > 0) {
+                throw new IllegalArgumentException("requestTimeout: " + timeout + " (expected: PT0.001S to PT10M)");
+            }
+            this.requestTimeout = timeout;
             return this;
         }
 
@@ -239,7 +406,8 @@ public final class LoudSyncClient implements AutoCloseable {
                 throw new IllegalStateException("url, sessionId and device are required");
             }
             return new LoudSyncClient(new ClientSettings(url, sessionId, deviceId, deviceName, pin,
-                    heartbeatInterval, connectTimeout, reconnect, listener, time, batching, tls, group));
+                    heartbeatInterval, connectTimeout, reconnect, listener, time, batching, tls, group, auth,
+                    sharedState, requestTimeout));
         }
     }
 }

@@ -38,8 +38,9 @@ import java.util.Objects;
  * whose known fields have the wrong JSON type (no coercion), is not understood:
  * {@link #decode} returns null.
  *
- * <p>Encoding writes {@code {"type":...,"timestamp":...,"payload":{...}}}, leaving out fields
- * without a value; the {@code timestamp} is the sender's clock, except for a {@code PING}, which
+ * <p>Encoding writes {@code {"type":...,"id":...,"timestamp":...,"payload":{...}}}, leaving out
+ * fields without a value; the {@code id} (1.1) is the message's request id, written only on types
+ * that take one; the {@code timestamp} is the sender's clock, except for a {@code PING}, which
  * carries its own (none when it has none).
  *
  * <p>Immutable and thread-safe. Public for the load generator and the tests of other packages; not
@@ -119,23 +120,43 @@ public final class ClientCodec {
         return new ApplicationMessage(type, mapper.convertValue(tree, MAP));
     }
 
+    /**
+     * {@code value}, plain JSON values as this codec reads them (an {@code ACK}'s result), bound
+     * to {@code type} with Jackson (a record, a bean, a {@code JsonNode}...); null stays null.
+     *
+     * @throws IllegalArgumentException if it does not bind
+     */
+    public <T> T convert(Object value, Class<T> type) {
+        Objects.requireNonNull(type, "type");
+        return value == null ? null : mapper.convertValue(value, type);
+    }
+
     private void write(JsonGenerator g, GuestMessage m, long clock) throws IOException {
+        String id = MessageTypes.takesRequestId(m.type()) ? m.id() : null;
         if (m instanceof ApplicationMessage) {
-            Wire.startEnvelope(g, m.type(), clock);
+            startEnvelope(g, m.type(), id, clock);
             Wire.writeMap(g, ((ApplicationMessage) m).payload(), mapper);
         } else {
             GuestPayloads payload = GuestPayloads.of(m.type());
-            Long timestamp = payload.envelopeTimestamp(m, clock);
-            if (timestamp != null) {
-                Wire.startEnvelope(g, m.type(), timestamp);
-            } else {
-                Wire.startEnvelope(g, m.type());
-            }
+            startEnvelope(g, m.type(), id, payload.envelopeTimestamp(m, clock));
             g.writeStartObject();
             payload.write(g, m);
             g.writeEndObject();
         }
         g.writeEndObject();
+    }
+
+    /** {@code {"type":...,"id":...,"timestamp":...,"payload":}}, without what is null. */
+    private static void startEnvelope(JsonGenerator g, String type, String id, Long timestamp) throws IOException {
+        g.writeStartObject();
+        g.writeStringField(Wire.TYPE, type);
+        if (id != null) {
+            g.writeStringField(Wire.REQUEST_ID, id);
+        }
+        if (timestamp != null) {
+            g.writeNumberField(Wire.TIMESTAMP, timestamp);
+        }
+        g.writeFieldName(Wire.PAYLOAD);
     }
 
     // ---- host to guest
@@ -216,7 +237,7 @@ public final class ClientCodec {
 
     /** The message of {@code type} whose payload {@code in} is on; null for a type this client does not know. */
     private static HostMessage payload(String type, WireReader in) throws IOException {
-        HostPayloads shape = HostPayloads.of(type);
+        HostPayload shape = HostPayloads.of(type);
         if (shape != null) {
             HostMessage m = shape.read(in);
             return in.problem() == null ? m : null;

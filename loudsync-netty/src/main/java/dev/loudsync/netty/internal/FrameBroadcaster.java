@@ -13,7 +13,8 @@ import java.util.List;
 /**
  * Encodes a message once, as a complete WebSocket frame, and writes the same bytes to every
  * recipient. Recipients are grouped by event loop: one task per loop writes to all of its channels,
- * so fan-out runs on every core at once and each channel is flushed once per loop turn.
+ * so fan-out runs on every core at once and each channel is flushed once per loop turn. A droppable
+ * broadcast is written the same way to the channels that can take it at once and skips the others.
  */
 final class FrameBroadcaster implements Broadcaster {
 
@@ -29,13 +30,26 @@ final class FrameBroadcaster implements Broadcaster {
 
     @Override
     public void broadcast(HostMessage message, List<? extends Connection> recipients) {
+        fanOut(message, recipients, false);
+    }
+
+    /**
+     * Like {@link #broadcast}, encoded once too, but each recipient's channel takes the frame only
+     * if it can at once ({@link NettyConnection#tryWriteFrame}); the others never see it.
+     */
+    @Override
+    public void broadcastDroppable(HostMessage message, List<? extends Connection> recipients) {
+        fanOut(message, recipients, true);
+    }
+
+    private void fanOut(HostMessage message, List<? extends Connection> recipients, boolean droppable) {
         int n = recipients.size();
         if (n == 0) {
             return;
         }
         ByteBuf frame = frames.textFrame(message, time.currentTimeMillis(), alloc);
         try {
-            if (n == 1) {
+            if (n == 1 && !droppable) {
                 ((NettyConnection) recipients.get(0)).writeFrame(frame.retain());
                 return;
             }
@@ -58,9 +72,9 @@ final class FrameBroadcaster implements Broadcaster {
                 List<NettyConnection> group = groups.get(g);
                 ByteBuf shared = frame.retain();
                 if (loop.inEventLoop()) {
-                    writeAll(loop, group, shared);
+                    writeAll(loop, group, shared, droppable);
                 } else {
-                    loop.execute(() -> writeAll(loop, group, shared));
+                    loop.execute(() -> writeAll(loop, group, shared, droppable));
                 }
             }
         } finally {
@@ -68,12 +82,17 @@ final class FrameBroadcaster implements Broadcaster {
         }
     }
 
-    private static void writeAll(EventLoop loop, List<NettyConnection> group, ByteBuf frame) {
+    private static void writeAll(EventLoop loop, List<NettyConnection> group, ByteBuf frame, boolean droppable) {
         try {
             LoopWriter writer = LoopWriter.of(loop);
             for (int i = 0; i < group.size(); i++) {
                 NettyConnection c = group.get(i);
-                if (c.channel().isActive()) {
+                if (!c.channel().isActive()) {
+                    continue;
+                }
+                if (droppable) {
+                    c.tryWriteFrame(frame.retainedDuplicate());
+                } else {
                     writer.write(c, frame.retainedDuplicate());
                 }
             }

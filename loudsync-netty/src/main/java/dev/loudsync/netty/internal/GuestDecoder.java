@@ -75,6 +75,12 @@ import org.slf4j.LoggerFactory;
  *       times such as {@code 45.300000000000004}. Values outside the {@code long} range are
  *       refused. The envelope {@code timestamp} is read the same way, since a browser guest may
  *       stamp its {@code PING} with {@code performance.timeOrigin + performance.now()}.</li>
+ *   <li><b>{@code id}</b> (1.1): optional; {@code null} is absent; otherwise a string of 1 to
+ *       {@value Wire#MAX_REQUEST_ID_CHARS} characters, else the frame is invalid, naming the field.
+ *       On {@code JOIN}, {@code LEAVE}, {@code HEARTBEAT}, {@code PING} and {@code PONG} it is
+ *       ignored, whatever it holds. An invalid frame's result carries the id when a valid one was
+ *       read (so that the error can name it in {@code replyTo}).</li>
+ *   <li>{@code JOIN.auth} (1.1): a string of at most {@value Wire#MAX_AUTH_CHARS} characters.</li>
  *   <li>{@code JOIN} fields are passed on as sent (null when absent, possibly empty): the session
  *       validates them. {@code capabilities} must be an array of strings (null = empty).</li>
  *   <li><b>Application payloads</b> are read by Jackson's untyped deserializer and become plain
@@ -88,7 +94,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>When several things are wrong, the detail reports, in this order: a well-formedness problem
  * (malformed JSON, trailing data, duplicate, depth, string length), then the {@code type}, then
- * the {@code timestamp}, then the payload (the first wrong payload field in input order). The
+ * the {@code timestamp}, then the {@code id}, then the payload (the first wrong payload field in input order). The
  * result's {@link Decoded#type() type} is the envelope's type whenever a well-formed one was read
  * (also for a host-only type and for a malformed frame whose type came before the error), else
  * null; it is never a string that is not a valid type.
@@ -121,6 +127,8 @@ public final class GuestDecoder {
     static final String TYPE_SYNTAX = ProtocolRules.TYPE_SYNTAX;
     static final String PAYLOAD_NOT_OBJECT = "Field 'payload' must be an object";
     static final String CAPABILITIES_SHAPE = "Field 'capabilities' must be an array of strings";
+    static final String ID_NOT_STRING = "Field 'id' must be a string";
+    static final String ID_LENGTH = "Field 'id' must be 1-" + Wire.MAX_REQUEST_ID_CHARS + " characters";
 
     private final int maxStringChars;
     private final String stringTooLong;
@@ -155,9 +163,12 @@ public final class GuestDecoder {
      * @param message the decoded message, or null when invalid
      * @param type    the message's type when valid; when invalid, the envelope's type if a
      *                well-formed one could be read, else null
+     * @param id      1.1: the request id, when valid the message's ({@link GuestMessage#id()});
+     *                when invalid, the envelope's {@code id} if a valid one was read before the
+     *                problem and the type (if known) takes one, else null
      * @param detail  null when valid; else a short reason, safe to send to the guest
      */
-    public record Decoded(GuestMessage message, String type, String detail) {
+    public record Decoded(GuestMessage message, String type, String id, String detail) {
         public Decoded {
             if ((message == null) == (detail == null)) {
                 throw new IllegalArgumentException("exactly one of message and detail");
@@ -165,16 +176,24 @@ public final class GuestDecoder {
             if (message != null && !message.type().equals(type)) {
                 throw new IllegalArgumentException("type: " + type + " (message: " + message.type() + ")");
             }
+            if (message != null && !Objects.equals(message.id(), id)) {
+                throw new IllegalArgumentException("id: " + id + " (message: " + message.id() + ")");
+            }
         }
 
         /** A valid result. */
         public static Decoded of(GuestMessage message) {
-            return new Decoded(message, message.type(), null);
+            return new Decoded(message, message.type(), message.id(), null);
         }
 
-        /** An invalid result. */
+        /** An invalid result without a request id. */
         public static Decoded invalid(String type, String detail) {
-            return new Decoded(null, type, Objects.requireNonNull(detail, "detail"));
+            return invalid(type, null, detail);
+        }
+
+        /** An invalid result naming the request {@code id} it answers (null: none). */
+        public static Decoded invalid(String type, String id, String detail) {
+            return new Decoded(null, type, id, Objects.requireNonNull(detail, "detail"));
         }
 
         /** Whether a message was decoded. */
@@ -238,17 +257,17 @@ public final class GuestDecoder {
                 return reader.read(parser);
             }
         } catch (StreamConstraintsException e) {
-            return Decoded.invalid(reader.type, constraintDetail(e));
+            return Decoded.invalid(reader.type, reader.requestId(), constraintDetail(e));
         } catch (WireReader.Limit e) {
-            return Decoded.invalid(reader.type, e.detail);
+            return Decoded.invalid(reader.type, reader.requestId(), e.detail);
         } catch (JsonParseException e) {
-            return Decoded.invalid(reader.type, parseDetail(e, reader.parser));
+            return Decoded.invalid(reader.type, reader.requestId(), parseDetail(e, reader.parser));
         } catch (IOException e) {
-            return Decoded.invalid(reader.type, MALFORMED);
+            return Decoded.invalid(reader.type, reader.requestId(), MALFORMED);
         } catch (RuntimeException e) {
             // Not expected: a bug here, or in Jackson. The guest still only gets a plain reason.
             log.debug("Unexpected failure decoding a frame", e);
-            return Decoded.invalid(reader.type, MALFORMED);
+            return Decoded.invalid(reader.type, reader.requestId(), MALFORMED);
         }
     }
 
@@ -306,6 +325,9 @@ public final class GuestDecoder {
         String typeError;
         Long timestamp;
         String timestampError;
+        /** The envelope's {@code id} if it is a valid one, and what is wrong with it otherwise. */
+        String id;
+        String idError;
         /** Reads the frame; each field's problems are taken as they are found. */
         WireReader in;
         String payloadError;
@@ -335,6 +357,7 @@ public final class GuestDecoder {
                         timestamp = in.millis(name);
                         timestampError = in.takeProblem();
                     }
+                    case Wire.REQUEST_ID -> readId(p, t);
                     case Wire.PAYLOAD -> {
                         if (t == JsonToken.VALUE_NULL) {
                             break;
@@ -363,18 +386,41 @@ public final class GuestDecoder {
                 }
             }
             if (typeError != null) {
-                return Decoded.invalid(type, typeError);
+                return Decoded.invalid(type, requestId(), typeError);
             }
             if (!typeSeen) {
                 return Decoded.invalid(null, MISSING_TYPE);
             }
             if (timestampError != null) {
-                return Decoded.invalid(type, timestampError);
+                return Decoded.invalid(type, requestId(), timestampError);
+            }
+            if (idError != null && MessageTypes.takesRequestId(type)) {
+                return Decoded.invalid(type, null, idError);
             }
             if (payloadError != null) {
-                return Decoded.invalid(type, payloadError);
+                return Decoded.invalid(type, requestId(), payloadError);
             }
             return Decoded.of(build());
+        }
+
+        /** The request id as far as it is known: none for a type that takes none. */
+        String requestId() {
+            return type != null && !MessageTypes.takesRequestId(type) ? null : id;
+        }
+
+        /** Reads the envelope's {@code id}, which is judged once the type is known. */
+        private void readId(JsonParser p, JsonToken t) throws IOException {
+            if (t == JsonToken.VALUE_STRING) {
+                String s = p.getText();
+                if (Wire.isRequestId(s)) {
+                    id = s;
+                } else {
+                    idError = ID_LENGTH;
+                }
+            } else if (t != JsonToken.VALUE_NULL) {
+                idError = ID_NOT_STRING;
+                in.skip();
+            }
         }
 
         private void checkEnd(JsonParser p) throws IOException {
@@ -423,10 +469,11 @@ public final class GuestDecoder {
 
         private GuestMessage build() throws IOException {
             if (application) {
-                return new ApplicationMessage(type, appPayload == null ? Map.of() : appPayload);
+                return new ApplicationMessage(type, appPayload == null ? Map.of() : appPayload, id);
             }
             GuestMessage m = fromPayload != null ? fromPayload : kind.read(WireReader.empty());
-            return kind.withTimestamp(m, timestamp);
+            m = kind.withTimestamp(m, timestamp);
+            return id != null ? kind.withId(m, id) : m;
         }
     }
 }

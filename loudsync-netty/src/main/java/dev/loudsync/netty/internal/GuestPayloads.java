@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.loudsync.core.protocol.GuestMessage;
 import dev.loudsync.core.protocol.MessageTypes;
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -12,7 +13,9 @@ import java.util.Set;
  * ({@link ClientCodec}) and how a host reads it back ({@link GuestDecoder}). Application messages
  * are not here: their payload is the application's own object.
  *
- * <p>A new guest message is one constant here (and its record in {@link GuestMessage}).
+ * <p>A new guest message is one constant here (and its record in {@link GuestMessage}). The
+ * envelope's request {@code id} (1.1) is not part of a payload: the codecs read and write it around
+ * the payload, and {@link #withId} puts it in the message.
  *
  * <p>Writing leaves out fields without a value. Reading passes fields on as sent ({@code null}
  * when absent): the session judges them.
@@ -29,6 +32,7 @@ enum GuestPayloads {
             writeString(g, Wire.VERSION, j.version());
             writeString(g, Wire.PIN, j.pin());
             writeString(g, Wire.RESUME_TOKEN, j.resumeToken());
+            writeString(g, Wire.AUTH, j.auth());
             if (!j.capabilities().isEmpty()) {
                 g.writeArrayFieldStart(Wire.CAPABILITIES);
                 for (String c : j.capabilities()) {
@@ -47,6 +51,7 @@ enum GuestPayloads {
             String pin = null;
             String resumeToken = null;
             Set<String> capabilities = null;
+            String auth = null;
             for (String f; (f = in.nextField()) != null; ) {
                 switch (f) {
                     case Wire.SESSION_ID -> sessionId = in.string(f);
@@ -56,10 +61,12 @@ enum GuestPayloads {
                     case Wire.PIN -> pin = in.string(f);
                     case Wire.RESUME_TOKEN -> resumeToken = in.string(f);
                     case Wire.CAPABILITIES -> capabilities = in.strings(f);
+                    case Wire.AUTH -> auth = in.string(f, Wire.MAX_AUTH_CHARS);
                     default -> in.skip();
                 }
             }
-            return new GuestMessage.Join(sessionId, deviceId, deviceName, version, pin, resumeToken, capabilities);
+            return new GuestMessage.Join(sessionId, deviceId, deviceName, version, pin, resumeToken, capabilities,
+                    auth);
         }
     },
 
@@ -155,10 +162,146 @@ enum GuestPayloads {
             }
             return new GuestMessage.Pong(ping);
         }
+    },
+
+    KICK(MessageTypes.KICK) {
+        @Override
+        void write(JsonGenerator g, GuestMessage m) throws IOException {
+            GuestMessage.Kick k = (GuestMessage.Kick) m;
+            writeString(g, Wire.DEVICE_ID, k.deviceId());
+            writeString(g, Wire.REASON, k.reason());
+            if (k.ban()) {
+                g.writeBooleanField(Wire.BAN, true);
+            }
+        }
+
+        @Override
+        GuestMessage read(WireReader in) throws IOException {
+            String deviceId = null;
+            String reason = null;
+            Boolean ban = null;
+            for (String f; (f = in.nextField()) != null; ) {
+                switch (f) {
+                    case Wire.DEVICE_ID -> deviceId = in.string(f);
+                    case Wire.REASON -> reason = in.string(f);
+                    case Wire.BAN -> ban = in.bool(f);
+                    default -> in.skip();
+                }
+            }
+            return new GuestMessage.Kick(deviceId, reason, Boolean.TRUE.equals(ban), null);
+        }
+
+        @Override
+        GuestMessage withId(GuestMessage m, String id) {
+            GuestMessage.Kick k = (GuestMessage.Kick) m;
+            return new GuestMessage.Kick(k.deviceId(), k.reason(), k.ban(), id);
+        }
+    },
+
+    SET_ROLE(MessageTypes.SET_ROLE) {
+        @Override
+        void write(JsonGenerator g, GuestMessage m) throws IOException {
+            GuestMessage.SetRole r = (GuestMessage.SetRole) m;
+            writeString(g, Wire.DEVICE_ID, r.deviceId());
+            writeString(g, Wire.ROLE, r.role());
+        }
+
+        @Override
+        GuestMessage read(WireReader in) throws IOException {
+            String deviceId = null;
+            String role = null;
+            for (String f; (f = in.nextField()) != null; ) {
+                switch (f) {
+                    case Wire.DEVICE_ID -> deviceId = in.string(f);
+                    case Wire.ROLE -> role = in.string(f);
+                    default -> in.skip();
+                }
+            }
+            return new GuestMessage.SetRole(deviceId, role, null);
+        }
+
+        @Override
+        GuestMessage withId(GuestMessage m, String id) {
+            GuestMessage.SetRole r = (GuestMessage.SetRole) m;
+            return new GuestMessage.SetRole(r.deviceId(), r.role(), id);
+        }
+    },
+
+    APPROVE(MessageTypes.APPROVE) {
+        @Override
+        void write(JsonGenerator g, GuestMessage m) throws IOException {
+            writeString(g, Wire.DEVICE_ID, ((GuestMessage.Approve) m).deviceId());
+        }
+
+        @Override
+        GuestMessage read(WireReader in) throws IOException {
+            return new GuestMessage.Approve(readText(in, Wire.DEVICE_ID), null);
+        }
+
+        @Override
+        GuestMessage withId(GuestMessage m, String id) {
+            return new GuestMessage.Approve(((GuestMessage.Approve) m).deviceId(), id);
+        }
+    },
+
+    DENY(MessageTypes.DENY) {
+        @Override
+        void write(JsonGenerator g, GuestMessage m) throws IOException {
+            writeString(g, Wire.DEVICE_ID, ((GuestMessage.Deny) m).deviceId());
+        }
+
+        @Override
+        GuestMessage read(WireReader in) throws IOException {
+            return new GuestMessage.Deny(readText(in, Wire.DEVICE_ID), null);
+        }
+
+        @Override
+        GuestMessage withId(GuestMessage m, String id) {
+            return new GuestMessage.Deny(((GuestMessage.Deny) m).deviceId(), id);
+        }
+    },
+
+    TRANSFER_HOST(MessageTypes.TRANSFER_HOST) {
+        @Override
+        void write(JsonGenerator g, GuestMessage m) throws IOException {
+            writeString(g, Wire.DEVICE_ID, ((GuestMessage.TransferHost) m).deviceId());
+        }
+
+        @Override
+        GuestMessage read(WireReader in) throws IOException {
+            return new GuestMessage.TransferHost(readText(in, Wire.DEVICE_ID), null);
+        }
+
+        @Override
+        GuestMessage withId(GuestMessage m, String id) {
+            return new GuestMessage.TransferHost(((GuestMessage.TransferHost) m).deviceId(), id);
+        }
+    },
+
+    END_SESSION(MessageTypes.END_SESSION) {
+        @Override
+        void write(JsonGenerator g, GuestMessage m) throws IOException {
+            writeString(g, Wire.REASON, ((GuestMessage.EndSession) m).reason());
+        }
+
+        @Override
+        GuestMessage read(WireReader in) throws IOException {
+            return new GuestMessage.EndSession(readText(in, Wire.REASON), null);
+        }
+
+        @Override
+        GuestMessage withId(GuestMessage m, String id) {
+            return new GuestMessage.EndSession(((GuestMessage.EndSession) m).reason(), id);
+        }
     };
 
-    private static final Map<String, GuestPayloads> BY_TYPE = Map.of(JOIN.type, JOIN, LEAVE.type, LEAVE,
-            HEARTBEAT.type, HEARTBEAT, PING.type, PING, PONG.type, PONG);
+    private static final Map<String, GuestPayloads> BY_TYPE = new HashMap<>();
+
+    static {
+        for (GuestPayloads p : values()) {
+            BY_TYPE.put(p.type, p);
+        }
+    }
 
     final String type;
 
@@ -188,6 +331,27 @@ enum GuestPayloads {
     /** The message read from the payload, completed with its envelope's {@code timestamp}. */
     GuestMessage withTimestamp(GuestMessage m, Long timestamp) {
         return m;
+    }
+
+    /**
+     * The message read from the payload, completed with its envelope's request {@code id} (1.1);
+     * the types that take none ({@link MessageTypes#takesRequestId}) return {@code m} as it is.
+     */
+    GuestMessage withId(GuestMessage m, String id) {
+        return m;
+    }
+
+    /** A payload of one text field. */
+    private static String readText(WireReader in, String field) throws IOException {
+        String text = null;
+        for (String f; (f = in.nextField()) != null; ) {
+            if (f.equals(field)) {
+                text = in.string(f);
+            } else {
+                in.skip();
+            }
+        }
+        return text;
     }
 
     private static void writeString(JsonGenerator g, String field, String value) throws IOException {

@@ -22,7 +22,8 @@ import java.util.OptionalInt;
  * and the departures of {@code MEMBERS_CHANGED} they share. Application messages are not here:
  * their payload is the application's own object.
  *
- * <p>A new host message is one constant here (and its record in {@link HostMessage}).
+ * <p>A new host message is one constant here or in {@link HostPayloads11} (and its record in
+ * {@link HostMessage}).
  *
  * <p>Writing is exact: every field, in the order of {@code PROTOCOL.md}, {@code null} written as
  * {@code null} (only {@code ERROR.details} is left out when null). Reading follows
@@ -36,11 +37,11 @@ import java.util.OptionalInt;
  * without {@code deviceId} or a {@code MEMBER_JOINED}/{@code MEMBER_UPDATED} without
  * {@code member} is a problem: the message is not understood.
  */
-enum HostPayloads {
+enum HostPayloads implements HostPayload {
 
     WELCOME(MessageTypes.WELCOME) {
         @Override
-        void write(JsonGenerator g, HostMessage m, ObjectMapper mapper) throws IOException {
+        public void write(JsonGenerator g, HostMessage m, ObjectMapper mapper) throws IOException {
             HostMessage.Welcome w = (HostMessage.Welcome) m;
             g.writeStringField(Wire.SESSION_ID, w.sessionId());
             g.writeStringField(Wire.SESSION_NAME, w.sessionName());
@@ -60,7 +61,7 @@ enum HostPayloads {
         }
 
         @Override
-        HostMessage read(WireReader in) throws IOException {
+        public HostMessage read(WireReader in) throws IOException {
             String sessionId = null;
             String sessionName = null;
             String hostId = null;
@@ -98,13 +99,13 @@ enum HostPayloads {
 
     MEMBER_LIST(MessageTypes.MEMBER_LIST) {
         @Override
-        void write(JsonGenerator g, HostMessage m, ObjectMapper mapper) throws IOException {
+        public void write(JsonGenerator g, HostMessage m, ObjectMapper mapper) throws IOException {
             g.writeFieldName(Wire.MEMBERS);
             writeMembers(g, ((HostMessage.MemberList) m).members());
         }
 
         @Override
-        HostMessage read(WireReader in) throws IOException {
+        public HostMessage read(WireReader in) throws IOException {
             List<Member> members = null;
             for (String f; (f = in.nextField()) != null; ) {
                 if (f.equals(Wire.MEMBERS)) {
@@ -119,39 +120,39 @@ enum HostPayloads {
 
     MEMBER_JOINED(MessageTypes.MEMBER_JOINED) {
         @Override
-        void write(JsonGenerator g, HostMessage m, ObjectMapper mapper) throws IOException {
+        public void write(JsonGenerator g, HostMessage m, ObjectMapper mapper) throws IOException {
             g.writeFieldName(Wire.MEMBER);
             writeMember(g, ((HostMessage.MemberJoined) m).member());
         }
 
         @Override
-        HostMessage read(WireReader in) throws IOException {
+        public HostMessage read(WireReader in) throws IOException {
             return new HostMessage.MemberJoined(readMemberField(in));
         }
     },
 
     MEMBER_UPDATED(MessageTypes.MEMBER_UPDATED) {
         @Override
-        void write(JsonGenerator g, HostMessage m, ObjectMapper mapper) throws IOException {
+        public void write(JsonGenerator g, HostMessage m, ObjectMapper mapper) throws IOException {
             g.writeFieldName(Wire.MEMBER);
             writeMember(g, ((HostMessage.MemberUpdated) m).member());
         }
 
         @Override
-        HostMessage read(WireReader in) throws IOException {
+        public HostMessage read(WireReader in) throws IOException {
             return new HostMessage.MemberUpdated(readMemberField(in));
         }
     },
 
     MEMBER_LEFT(MessageTypes.MEMBER_LEFT) {
         @Override
-        void write(JsonGenerator g, HostMessage m, ObjectMapper mapper) throws IOException {
+        public void write(JsonGenerator g, HostMessage m, ObjectMapper mapper) throws IOException {
             HostMessage.MemberLeft l = (HostMessage.MemberLeft) m;
             writeDepartureFields(g, l.deviceId(), l.reason());
         }
 
         @Override
-        HostMessage read(WireReader in) throws IOException {
+        public HostMessage read(WireReader in) throws IOException {
             HostMessage.Departure d = readDeparture(in);
             return d == null ? null : new HostMessage.MemberLeft(d.deviceId(), d.reason());
         }
@@ -159,34 +160,37 @@ enum HostPayloads {
 
     KICKED(MessageTypes.KICKED) {
         @Override
-        void write(JsonGenerator g, HostMessage m, ObjectMapper mapper) throws IOException {
+        public void write(JsonGenerator g, HostMessage m, ObjectMapper mapper) throws IOException {
             g.writeStringField(Wire.REASON, ((HostMessage.Kicked) m).reason());
         }
 
         @Override
-        HostMessage read(WireReader in) throws IOException {
+        public HostMessage read(WireReader in) throws IOException {
             return new HostMessage.Kicked(readText(in, Wire.REASON));
         }
     },
 
     SESSION_CLOSED(MessageTypes.SESSION_CLOSED) {
         @Override
-        void write(JsonGenerator g, HostMessage m, ObjectMapper mapper) throws IOException {
+        public void write(JsonGenerator g, HostMessage m, ObjectMapper mapper) throws IOException {
             g.writeStringField(Wire.REASON, ((HostMessage.SessionClosed) m).reason());
         }
 
         @Override
-        HostMessage read(WireReader in) throws IOException {
+        public HostMessage read(WireReader in) throws IOException {
             return new HostMessage.SessionClosed(readText(in, Wire.REASON));
         }
     },
 
     ERROR(MessageTypes.ERROR) {
         @Override
-        void write(JsonGenerator g, HostMessage m, ObjectMapper mapper) throws IOException {
+        public void write(JsonGenerator g, HostMessage m, ObjectMapper mapper) throws IOException {
             HostMessage.Error e = (HostMessage.Error) m;
             g.writeStringField(Wire.CODE, e.code().name());
             g.writeStringField(Wire.MESSAGE, e.message());
+            if (e.replyTo() != null) {
+                g.writeStringField(Wire.REPLY_TO, e.replyTo());
+            }
             if (e.details() != null) {
                 g.writeFieldName(Wire.DETAILS);
                 Wire.writeMap(g, e.details(), mapper);
@@ -194,26 +198,28 @@ enum HostPayloads {
         }
 
         @Override
-        HostMessage read(WireReader in) throws IOException {
+        public HostMessage read(WireReader in) throws IOException {
             String code = null;
             String message = null;
             Map<String, Object> details = null;
+            String replyTo = null;
             for (String f; (f = in.nextField()) != null; ) {
                 switch (f) {
                     case Wire.CODE -> code = in.string(f);
                     case Wire.MESSAGE -> message = in.string(f);
                     case Wire.DETAILS -> details = in.values(f);
+                    case Wire.REPLY_TO -> replyTo = in.string(f);
                     default -> in.skip();
                 }
             }
             return new HostMessage.Error(ErrorCode.isValid(code) ? ErrorCode.of(code) : ErrorCode.INVALID_MESSAGE,
-                    message != null ? message : "", details);
+                    message != null ? message : "", details, replyTo);
         }
     },
 
     PONG(MessageTypes.PONG) {
         @Override
-        void write(JsonGenerator g, HostMessage m, ObjectMapper mapper) throws IOException {
+        public void write(JsonGenerator g, HostMessage m, ObjectMapper mapper) throws IOException {
             HostMessage.Pong p = (HostMessage.Pong) m;
             g.writeFieldName(Wire.PING_TIMESTAMP);
             if (p.pingTimestamp() == null) {
@@ -225,7 +231,7 @@ enum HostPayloads {
         }
 
         @Override
-        HostMessage read(WireReader in) throws IOException {
+        public HostMessage read(WireReader in) throws IOException {
             Long ping = null;
             Long serverTime = null;
             for (String f; (f = in.nextField()) != null; ) {
@@ -242,12 +248,12 @@ enum HostPayloads {
     /** The time to echo in the answer is the envelope's {@code timestamp}. */
     PING(MessageTypes.PING) {
         @Override
-        void write(JsonGenerator g, HostMessage m, ObjectMapper mapper) {
+        public void write(JsonGenerator g, HostMessage m, ObjectMapper mapper) {
             // no fields
         }
 
         @Override
-        HostMessage read(WireReader in) throws IOException {
+        public HostMessage read(WireReader in) throws IOException {
             for (String f; (f = in.nextField()) != null; ) {
                 in.skip();
             }
@@ -257,19 +263,19 @@ enum HostPayloads {
 
     JOIN_PENDING(MessageTypes.JOIN_PENDING) {
         @Override
-        void write(JsonGenerator g, HostMessage m, ObjectMapper mapper) throws IOException {
+        public void write(JsonGenerator g, HostMessage m, ObjectMapper mapper) throws IOException {
             g.writeStringField(Wire.MESSAGE, ((HostMessage.JoinPending) m).message());
         }
 
         @Override
-        HostMessage read(WireReader in) throws IOException {
+        public HostMessage read(WireReader in) throws IOException {
             return new HostMessage.JoinPending(readText(in, Wire.MESSAGE));
         }
     },
 
     MEMBERS_CHANGED(MessageTypes.MEMBERS_CHANGED) {
         @Override
-        void write(JsonGenerator g, HostMessage m, ObjectMapper mapper) throws IOException {
+        public void write(JsonGenerator g, HostMessage m, ObjectMapper mapper) throws IOException {
             HostMessage.MembersChanged c = (HostMessage.MembersChanged) m;
             g.writeFieldName(Wire.JOINED);
             writeMembers(g, c.joined());
@@ -285,7 +291,7 @@ enum HostPayloads {
         }
 
         @Override
-        HostMessage read(WireReader in) throws IOException {
+        public HostMessage read(WireReader in) throws IOException {
             List<Member> joined = null;
             List<HostMessage.Departure> left = null;
             List<Member> updated = null;
@@ -302,12 +308,15 @@ enum HostPayloads {
         }
     };
 
-    private static final Map<String, HostPayloads> BY_TYPE = new HashMap<>();
+    private static final Map<String, HostPayload> BY_TYPE = new HashMap<>();
     private static final Map<String, MemberStatus> STATUSES = new HashMap<>();
 
     static {
         for (HostPayloads p : values()) {
             BY_TYPE.put(p.type, p);
+        }
+        for (HostPayloads11 p : HostPayloads11.values()) {
+            BY_TYPE.put(p.type(), p);
         }
         for (MemberStatus s : MemberStatus.values()) {
             STATUSES.put(s.wireName(), s);
@@ -320,23 +329,18 @@ enum HostPayloads {
         this.type = type;
     }
 
-    /** The payload of a host message of {@code type}, or null for any other type. */
-    static HostPayloads of(String type) {
+    /**
+     * The payload of a host message of {@code type}, or null for any other type: one of these
+     * (version 1) or of {@link HostPayloads11}.
+     */
+    static HostPayload of(String type) {
         return BY_TYPE.get(type);
     }
 
-    /**
-     * Writes the payload's fields (inside its object) of {@code m}, a message of this type;
-     * {@code mapper} writes values that are not plain Java values.
-     */
-    abstract void write(JsonGenerator g, HostMessage m, ObjectMapper mapper) throws IOException;
-
-    /**
-     * Reads the payload from its first field to its end. When the reader has a
-     * {@linkplain WireReader#problem() problem} afterwards, the result (possibly null) is not the
-     * message that was sent.
-     */
-    abstract HostMessage read(WireReader in) throws IOException;
+    @Override
+    public String type() {
+        return type;
+    }
 
     /** The member object, in the order of {@code PROTOCOL.md}; {@code isHost} mirrors the role. */
     static void writeMember(JsonGenerator g, Member m) throws IOException {
@@ -391,7 +395,9 @@ enum HostPayloads {
         }
         // Older peers read one of role and isHost, newer ones either: both count.
         boolean host = Member.Role.HOST.wireName().equals(role) || Boolean.TRUE.equals(isHost);
-        return new Member(id, name != null ? name : "", host ? Member.Role.HOST : Member.Role.CLIENT,
+        Member.Role r = host ? Member.Role.HOST
+                : Member.Role.COHOST.wireName().equals(role) ? Member.Role.COHOST : Member.Role.CLIENT;
+        return new Member(id, name != null ? name : "", r,
                 STATUSES.getOrDefault(status, MemberStatus.CONNECTED), or(joinedAt, 0),
                 latency != null ? OptionalInt.of(latency) : OptionalInt.empty());
     }
@@ -437,7 +443,7 @@ enum HostPayloads {
     }
 
     /** A payload of one text field. */
-    private static String readText(WireReader in, String field) throws IOException {
+    static String readText(WireReader in, String field) throws IOException {
         String text = null;
         for (String f; (f = in.nextField()) != null; ) {
             if (f.equals(field)) {
@@ -449,7 +455,7 @@ enum HostPayloads {
         return text;
     }
 
-    private static long or(Long value, long absent) {
+    static long or(Long value, long absent) {
         return value != null ? value : absent;
     }
 }

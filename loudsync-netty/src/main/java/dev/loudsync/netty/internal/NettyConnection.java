@@ -1,6 +1,7 @@
 package dev.loudsync.netty.internal;
 
 import dev.loudsync.core.TimeSource;
+import dev.loudsync.core.UpgradeRequest;
 import dev.loudsync.core.protocol.CloseCode;
 import dev.loudsync.core.protocol.HostMessage;
 import dev.loudsync.core.transport.Connection;
@@ -8,10 +9,15 @@ import dev.loudsync.netty.Abuse;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
@@ -26,6 +32,9 @@ final class NettyConnection implements Connection {
 
     /** How long after our close frame the socket is closed (the peer may answer meanwhile). */
     static final long CLOSE_REPLY_TIMEOUT_MILLIS = 1_000;
+
+    /** Room a droppable frame leaves besides its own bytes: Netty's entry overhead and then some. */
+    private static final int PER_WRITE_OVERHEAD = 256;
 
     private static final int FRESH = 0;
     private static final int WELCOMED = 1;
@@ -42,6 +51,8 @@ final class NettyConnection implements Connection {
     final LoopCounters counters;
     /** Event loop only: a write is waiting for this turn's flush. */
     boolean flushPending;
+    /** The HTTP request that opened the connection, for the session's authenticator. */
+    private final UpgradeRequest upgradeRequest;
     /** Event loop only: the code of the close frame the server sent, or null. */
     private CloseCode closeCode;
     /**
@@ -55,12 +66,38 @@ final class NettyConnection implements Connection {
     }
 
     NettyConnection(Channel channel, WebSocketFrames frames, TimeSource time, ServerMetrics metrics) {
+        this(channel, frames, time, metrics, null, null);
+    }
+
+    /**
+     * @param uri     the upgrade request's target, or null if unknown
+     * @param headers the upgrade request's headers, or null if unknown
+     */
+    NettyConnection(Channel channel, WebSocketFrames frames, TimeSource time, ServerMetrics metrics, String uri,
+            HttpHeaders headers) {
         this.channel = channel;
         this.frames = frames;
         this.time = time;
         this.remoteAddress = formatAddress(channel.remoteAddress());
         this.metrics = metrics;
         this.counters = metrics.countersFor(channel.eventLoop());
+        this.upgradeRequest = uri == null ? UpgradeRequest.unknown(remoteAddress)
+                : new UpgradeRequest(remoteAddress, uri, headerMap(headers));
+    }
+
+    private static Map<String, List<String>> headerMap(HttpHeaders headers) {
+        Map<String, List<String>> map = new LinkedHashMap<>();
+        if (headers != null) {
+            for (Map.Entry<String, String> h : headers) {
+                map.computeIfAbsent(h.getKey(), k -> new ArrayList<>(1)).add(h.getValue());
+            }
+        }
+        return map;
+    }
+
+    @Override
+    public UpgradeRequest upgradeRequest() {
+        return upgradeRequest;
     }
 
     Channel channel() {
@@ -76,6 +113,55 @@ final class NettyConnection implements Connection {
             metrics.connectionJoined();
         }
         writeFrame(frames.textFrame(message, time.currentTimeMillis(), channel.alloc()));
+    }
+
+    /**
+     * Sends {@code message} only if the channel can take it at once: encoded on the calling
+     * thread, then on the event loop written if the channel is writable and has room below its
+     * high-water mark for the whole frame, else dropped. A dropped frame is never queued, and a
+     * written one never makes the channel unwritable, so droppable traffic never closes a slow
+     * consumer (it does occupy the outbound buffer until written, like any frame).
+     *
+     * @return on the event loop, whether the frame was written; from another thread, true once it
+     *         is handed to the event loop, which decides there
+     */
+    @Override
+    public boolean trySend(HostMessage message) {
+        if (!channel.isActive()) {
+            return false;
+        }
+        ByteBuf frame = frames.textFrame(message, time.currentTimeMillis(), channel.alloc());
+        EventLoop loop = channel.eventLoop();
+        if (loop.inEventLoop()) {
+            return tryWriteFrame(frame);
+        }
+        loop.execute(() -> tryWriteFrame(frame));
+        return true;
+    }
+
+    /**
+     * Writes a ready frame (ownership passes) if the channel can take it at once, else releases
+     * it; event loop only.
+     *
+     * @return whether it was written
+     */
+    boolean tryWriteFrame(ByteBuf frame) {
+        if (!hasRoomFor(frame.readableBytes())) {
+            frame.release();
+            return false;
+        }
+        LoopWriter.of(channel.eventLoop()).write(this, frame);
+        return true;
+    }
+
+    /**
+     * Whether {@code bytes} more can be written without the channel turning unwritable. Netty
+     * counts some bytes per pending write besides the frame (an outbound buffer entry, TLS records),
+     * so the frame must leave that much room too.
+     */
+    private boolean hasRoomFor(int bytes) {
+        return channel.isActive() && channel.isWritable()
+                && channel.bytesBeforeUnwritable() > bytes + (bytes >> 5) + PER_WRITE_OVERHEAD;
     }
 
     /**

@@ -96,6 +96,7 @@ public final class ServerRuntime {
                 .executors(() -> new EventLoopExecutor(worker.next()))
                 .broadcaster(new FrameBroadcaster(frames, settings.timeSource(), ByteBufAllocator.DEFAULT))
                 .joinTimeout(settings.joinTimeout())
+                .payloadBinder(new JacksonPayloadBinder())
                 .onJoinRefused((address, code) -> {
                     guessing.accept(address, code);
                     metrics.joinRefused(address, code);

@@ -51,7 +51,9 @@ final class SessionBridge extends ChannelInboundHandlerAdapter {
             ctx.pipeline().remove(HttpGate.class);
             ctx.pipeline().remove(HttpRouter.class);
             TimeSource time = server.time();
-            connection = new NettyConnection(ctx.channel(), server.frames(), time, server.metrics());
+            WebSocketServerProtocolHandler.HandshakeComplete handshake = (WebSocketServerProtocolHandler.HandshakeComplete) evt;
+            connection = new NettyConnection(ctx.channel(), server.frames(), time, server.metrics(),
+                    handshake.requestUri(), handshake.requestHeaders());
             rate = new TokenBucket(server.messagesPerSecond(), server.messageBurst(), time.nanoTime());
             server.metrics().connectionOpened(connection.remoteAddress());
             handler = server.registry().accept(connection);
@@ -83,12 +85,13 @@ final class SessionBridge extends ChannelInboundHandlerAdapter {
         connection.counters.received(content.readableBytes());
         long now = server.time().nanoTime();
         if (!rate.tryTake(now)) {
-            rateLimited(now);
+            // Read only for its request id, which is answered even though the message is dropped.
+            rateLimited(now, server.decoder().decodeText(content).id());
             return;
         }
         GuestDecoder.Decoded decoded = server.decoder().decodeText(content);
         if (!decoded.isValid()) {
-            handler.onInvalidMessage(decoded.type(), decoded.detail());
+            handler.onInvalidMessage(decoded.type(), decoded.id(), decoded.detail());
             return;
         }
         GuestMessage message = decoded.message();
@@ -118,7 +121,13 @@ final class SessionBridge extends ChannelInboundHandlerAdapter {
         server.metrics().abuse(Abuse.JOIN_GUESSING, connection.remoteAddress(), "too many failed joins");
     }
 
-    private void rateLimited(long now) {
+    /**
+     * A message over the rate limit, dropped. One with a request id (1.1) is answered
+     * {@code ERROR RATE_LIMITED} naming it, so that every id gets exactly one answer; without one,
+     * a notice goes out at most once a second. A connection that keeps flooding is closed with
+     * 4003, its last dropped message answered by the closing error.
+     */
+    private void rateLimited(long now, String id) {
         server.metrics().messageDropped();
         if (now - floodWindowStart > FLOOD_WINDOW_NANOS) {
             floodWindowStart = now;
@@ -126,13 +135,15 @@ final class SessionBridge extends ChannelInboundHandlerAdapter {
         }
         if (++droppedInWindow > server.messageBurst()) {
             log.debug("Closing {}: kept flooding", connection.remoteAddress());
-            connection.send(new HostMessage.Error(ErrorCode.RATE_LIMITED, "Too many messages"));
+            connection.send(HostMessage.Error.replyingTo(id, ErrorCode.RATE_LIMITED, "Too many messages"));
             connection.close(CloseCode.RATE_LIMITED);
             server.metrics().abuse(Abuse.FLOODING, connection.remoteAddress(),
                     droppedInWindow + " messages over the rate limit within 10 s");
             return;
         }
-        if (now - lastNoticeNanos >= RATE_LIMITED_NOTICE_NANOS || droppedInWindow == 1) {
+        if (id != null) {
+            connection.send(HostMessage.Error.replyingTo(id, ErrorCode.RATE_LIMITED, "Too many messages; message dropped"));
+        } else if (now - lastNoticeNanos >= RATE_LIMITED_NOTICE_NANOS || droppedInWindow == 1) {
             lastNoticeNanos = now;
             connection.send(new HostMessage.Error(ErrorCode.RATE_LIMITED, "Too many messages; message dropped"));
         }

@@ -32,6 +32,11 @@ public final class Wire {
     public static final String TYPE = "type";
     public static final String TIMESTAMP = "timestamp";
     public static final String PAYLOAD = "payload";
+    /**
+     * 1.1: the request id of a guest message (every type but {@code JOIN}, {@code LEAVE},
+     * {@code HEARTBEAT}, {@code PING} and {@code PONG}); also the member object's {@link #ID}.
+     */
+    public static final String REQUEST_ID = "id";
 
     // Payload fields, by the messages that carry them.
     /** {@code JOIN}, {@code WELCOME}. */
@@ -44,6 +49,22 @@ public final class Wire {
     /** {@code JOIN}, {@code WELCOME}. */
     public static final String RESUME_TOKEN = "resumeToken";
     public static final String CAPABILITIES = "capabilities";
+    /** {@code JOIN} (1.1): a credential for the session's authenticator. */
+    public static final String AUTH = "auth";
+    /** {@code KICK} (1.1). */
+    public static final String BAN = "ban";
+    /** {@code ACK}, {@code ERROR} (1.1): the request id answered. */
+    public static final String REPLY_TO = "replyTo";
+    /** {@code ACK} (1.1). */
+    public static final String RESULT = "result";
+    /** {@code HOST_CHANGED} (1.1). */
+    public static final String PREVIOUS_HOST_ID = "previousHostId";
+    /** {@code JOIN_REQUEST_ENDED} (1.1). */
+    public static final String OUTCOME = "outcome";
+    /** {@code STATE} (1.1); its {@code version} is {@link #VERSION}. */
+    public static final String STATE = "state";
+    /** {@code STATE_PATCH} (1.1). */
+    public static final String PATCH = "patch";
     /** {@code LEAVE}, {@code KICKED}, {@code SESSION_CLOSED}, {@code MEMBER_LEFT} and its batched form. */
     public static final String REASON = "reason";
     /** {@code HEARTBEAT}, and the member object. */
@@ -78,7 +99,17 @@ public final class Wire {
     public static final String CONNECTION_STATUS = "connectionStatus";
     public static final String JOINED_AT = "joinedAt";
 
+    /** The longest request {@code id}, in characters (1.1); the shortest is 1. */
+    public static final int MAX_REQUEST_ID_CHARS = 64;
+    /** The longest {@code JOIN.auth}, in characters (1.1). */
+    public static final int MAX_AUTH_CHARS = 4096;
+
     private Wire() {
+    }
+
+    /** Whether {@code id} is a valid request id: 1 to {@value #MAX_REQUEST_ID_CHARS} characters. */
+    static boolean isRequestId(String id) {
+        return id != null && !id.isEmpty() && id.length() <= MAX_REQUEST_ID_CHARS;
     }
 
     /**
@@ -133,13 +164,6 @@ public final class Wire {
         g.writeFieldName(PAYLOAD);
     }
 
-    /** {@link #startEnvelope(JsonGenerator, String, long)} without a {@code timestamp}. */
-    static void startEnvelope(JsonGenerator g, String type) throws IOException {
-        g.writeStartObject();
-        g.writeStringField(TYPE, type);
-        g.writeFieldName(PAYLOAD);
-    }
-
     /**
      * Writes a map as a JSON object of plain Java values (keys with {@link String#valueOf}); any
      * other value goes through {@code mapper} (a record, a bean, a Jackson tree...).
@@ -154,7 +178,12 @@ public final class Wire {
         g.writeEndObject();
     }
 
-    private static void writeValue(JsonGenerator g, Object v, ObjectMapper mapper) throws IOException {
+    /**
+     * Writes one value: plain Java values ({@code null}, strings, numbers, booleans, maps,
+     * collections) directly, anything else (a record, a bean, a Jackson tree...) through
+     * {@code mapper}.
+     */
+    static void writeValue(JsonGenerator g, Object v, ObjectMapper mapper) throws IOException {
         if (v == null) {
             g.writeNull();
         } else if (v instanceof String) {

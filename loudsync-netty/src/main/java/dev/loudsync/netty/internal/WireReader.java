@@ -148,7 +148,19 @@ final class WireReader {
         return null;
     }
 
-    /** The current value as a boolean. */
+    /**
+     * The current value as a string of at most {@code maxChars} characters; a longer one is a
+     * problem naming the field.
+     */
+    String string(String field, int maxChars) throws IOException {
+        String s = string(field);
+        if (s != null && s.length() > maxChars) {
+            problem("Field '" + field + "' is longer than " + maxChars + " characters");
+            return null;
+        }
+        return s;
+    }
+
     /**
      * A version: the string as it is, or an integer as its decimal text (a {@code WELCOME} to a
      * version-1 guest carries the number {@code 1}, to a 1.1 guest the string {@code "1.1"}).
@@ -161,6 +173,7 @@ final class WireReader {
         return string(field);
     }
 
+    /** The current value as a boolean. */
     Boolean bool(String field) throws IOException {
         JsonToken t = p.currentToken();
         if (t == JsonToken.VALUE_TRUE || t == JsonToken.VALUE_FALSE) {
@@ -267,6 +280,15 @@ final class WireReader {
         @SuppressWarnings("unchecked")
         Map<String, Object> map = (Map<String, Object>) seal(mapper.readValue(p, Object.class), true);
         return map;
+    }
+
+    /**
+     * The current value, whatever its JSON type, as a plain Java value ({@code null} for JSON
+     * {@code null}): see {@link #values} for the shapes.
+     */
+    Object value() throws IOException {
+        JsonToken t = p.currentToken();
+        return t == JsonToken.VALUE_NULL ? null : seal(mapper.readValue(p, Object.class), true);
     }
 
     /**

@@ -122,7 +122,7 @@ class LoudSyncClientTest {
             await(() -> a.members().size() == 3 && b.members().size() == 3, "both see three members");
             assertThat(a.members()).isEqualTo(s.members());
             assertThat(b.members()).isEqualTo(s.members());
-            assertThat(a.state()).isEqualTo(ClientState.CONNECTED);
+            assertThat(a.connectionState()).isEqualTo(ClientState.CONNECTED);
         }
     }
 
@@ -198,7 +198,7 @@ class LoudSyncClientTest {
                     .reconnect(new ReconnectPolicy(Duration.ofMillis(10), Duration.ofMillis(10), 100)).build()) {
                 assertThatThrownBy(() -> c.connect().get(10, TimeUnit.SECONDS))
                         .hasCauseInstanceOf(JoinRefusedException.class);
-                assertThat(c.state()).isEqualTo(ClientState.FAILED);
+                assertThat(c.connectionState()).isEqualTo(ClientState.FAILED);
                 assertThat(events.nextMatching("state FAILED")).isEqualTo("state FAILED");
                 // a retry would have come after 10 ms
                 assertThat(events.poll(300)).isNull();
@@ -259,7 +259,7 @@ class LoudSyncClientTest {
         try (LoudSyncClient c = LoudSyncClient.builder().url(URI.create("ws://127.0.0.1:" + port + "/"))
                 .sessionId("ABC123").device("d", "D").connectTimeout(Duration.ofSeconds(2)).build()) {
             assertThatThrownBy(() -> c.connect().join()).isInstanceOf(CompletionException.class);
-            assertThat(c.state()).isEqualTo(ClientState.FAILED);
+            assertThat(c.connectionState()).isEqualTo(ClientState.FAILED);
         }
     }
 }

@@ -830,10 +830,12 @@ class MessageCodecTest {
 
         @Test
         void decodedIsEitherAMessageOrADetail() {
-            assertThatThrownBy(() -> new Decoded(null, null, null)).isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> new Decoded(new GuestMessage.Ping(null), "PING", "x"))
+            assertThatThrownBy(() -> new Decoded(null, null, null, null)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> new Decoded(new GuestMessage.Ping(null), "PING", null, "x"))
                     .isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> new Decoded(new GuestMessage.Ping(null), "PONG", null))
+            assertThatThrownBy(() -> new Decoded(new GuestMessage.Ping(null), "PONG", null, null))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> new Decoded(new GuestMessage.Approve("d", "r-1"), "APPROVE", "r-2", null))
                     .isInstanceOf(IllegalArgumentException.class);
             assertThat(Decoded.of(new GuestMessage.Leave(null)).type()).isEqualTo("LEAVE");
             assertThat(Decoded.invalid(null, "x").isValid()).isFalse();

@@ -21,19 +21,23 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The engine behind {@code LoudSyncClient}: one guest's life, from connecting to its end. It joins
  * on every new connection (with its resume token after the first {@code WELCOME}), dispatches what
- * the host sends to its parts ({@link ClientView}, {@link Liveness}) and to the listener, and after
+ * the host sends to its parts ({@link ClientView}, {@link Liveness}, 1.1's {@link ClientSharedState}
+ * and {@link ClientRequests}) and to the listener, and after
  * each connection's end lets {@link Reconnects} decide whether to try again.
  *
  * <p>Everything runs on one event loop (the client's own thread or one of the application's);
@@ -54,6 +58,8 @@ public final class ClientEngine {
     private final ClientView view;
     private final Liveness liveness;
     private final Reconnects reconnects;
+    private final ClientRequests requests;
+    private final ClientSharedState sharedState;
 
     // Event loop only; state is also read from any thread.
     private volatile ClientState state = ClientState.DISCONNECTED;
@@ -81,6 +87,8 @@ public final class ClientEngine {
         this.liveness = new Liveness(loop, settings.time(), settings.deviceId(), settings.heartbeatInterval(),
                 this::sendMessage);
         this.reconnects = new Reconnects(settings.reconnect());
+        this.requests = new ClientRequests(loop, settings.requestTimeout());
+        this.sharedState = new ClientSharedState(listener, this::notify);
     }
 
     // ---- any thread
@@ -106,8 +114,16 @@ public final class ClientEngine {
         return result;
     }
 
-    public ClientState state() {
+    public ClientState connectionState() {
         return state;
+    }
+
+    public Map<String, Object> sharedState() {
+        return sharedState.state();
+    }
+
+    public long sharedStateVersion() {
+        return sharedState.version();
     }
 
     public List<Member> members() {
@@ -139,6 +155,45 @@ public final class ClientEngine {
                 return;
             }
             channel.writeAndFlush(new TextWebSocketFrame(text)).addListener(f -> complete(result, null, f.cause()));
+        });
+        return result;
+    }
+
+    /** An application message of {@code payload} (see {@code ClientCodec.application}). */
+    public ApplicationMessage application(String type, Object payload) {
+        return codec.application(type, payload);
+    }
+
+    /** {@code value} (plain values) bound to {@code type} with Jackson (see {@code ClientCodec.convert}). */
+    public <T> T convert(Object value, Class<T> type) {
+        return codec.convert(value, type);
+    }
+
+    /**
+     * Sends a request (1.1): {@code message} made with the request's id, answered by the host's
+     * {@code ACK} (the future completes with its result) or {@code ERROR} (see
+     * {@link ClientRequests}). Fails at once when not connected.
+     */
+    public CompletableFuture<Object> request(Function<String, GuestMessage> message) {
+        CompletableFuture<Object> result = new CompletableFuture<>();
+        loop.execute(() -> {
+            if (state != ClientState.CONNECTED || channel == null) {
+                result.completeExceptionally(new IllegalStateException("not connected (" + state + ")"));
+                return;
+            }
+            String id = requests.open(result);
+            ByteBuf frame;
+            try {
+                frame = codec.encode(message.apply(id), settings.time().currentTimeMillis(), channel.alloc());
+            } catch (RuntimeException e) {
+                requests.fail(id, e);
+                return;
+            }
+            channel.writeAndFlush(new TextWebSocketFrame(frame)).addListener(f -> {
+                if (!f.isSuccess()) {
+                    requests.fail(id, new IllegalStateException("not sent: " + f.cause(), f.cause()));
+                }
+            });
         });
         return result;
     }
@@ -193,9 +248,15 @@ public final class ClientEngine {
 
         @Override
         public void handshaken(Channel ch) {
-            Set<String> caps = settings.membersChanged() ? Set.of(Capability.MEMBERS_CHANGED) : Set.of();
+            Set<String> caps = new HashSet<>();
+            if (settings.membersChanged()) {
+                caps.add(Capability.MEMBERS_CHANGED);
+            }
+            if (settings.sharedState()) {
+                caps.add(Capability.STATE);
+            }
             sendMessage(new GuestMessage.Join(settings.sessionId(), settings.deviceId(), settings.deviceName(),
-                    ProtocolRules.CLIENT_VERSION, settings.pin(), resumeToken, caps));
+                    ProtocolRules.CLIENT_VERSION, settings.pin(), resumeToken, caps, settings.auth()));
         }
 
         @Override
@@ -227,10 +288,16 @@ public final class ClientEngine {
 
     private void onMessage(ClientCodec.Incoming in) {
         HostMessage m = in.message();
-        if (view.apply(m)) {
+        if (view.apply(m) || sharedState.apply(m) || requests.answer(m)) {
             return;
         }
-        if (m instanceof ApplicationMessage) {
+        if (m instanceof HostMessage.JoinRequested) {
+            HostMessage.JoinRequested r = (HostMessage.JoinRequested) m;
+            notify(() -> listener.joinRequested(r.deviceId(), r.deviceName()));
+        } else if (m instanceof HostMessage.JoinRequestEnded) {
+            HostMessage.JoinRequestEnded r = (HostMessage.JoinRequestEnded) m;
+            notify(() -> listener.joinRequestEnded(r.deviceId(), r.outcome()));
+        } else if (m instanceof ApplicationMessage) {
             ApplicationMessage a = (ApplicationMessage) m;
             notify(() -> listener.message(a.type(), a.payload()));
         } else if (m instanceof HostMessage.Welcome) {
@@ -268,6 +335,7 @@ public final class ClientEngine {
     /** The connection ended, or could not be opened: the end of this client, or a reconnect. */
     private void lost(Throwable cause) {
         liveness.stop();
+        requests.connectionEnded();
         int code = closeCode != 0 ? closeCode : 1006;
         if (leaving != null) {
             setState(ClientState.DISCONNECTED);

@@ -16,8 +16,12 @@ import java.time.Duration;
  * @param membersChanged    whether to announce the {@code membersChanged} capability
  * @param tls               the TLS context of a {@code wss://} URL; null: the JDK's trusted authorities
  * @param group             the application's event loops; null: a thread of the client's own
+ * @param auth              1.1: the credential sent as {@code JOIN.auth}, or null
+ * @param sharedState       1.1: whether to announce the {@code state} capability
+ * @param requestTimeout    1.1: how long a request waits for its answer
  */
 public record ClientSettings(URI url, String sessionId, String deviceId, String deviceName, String pin,
         Duration heartbeatInterval, Duration connectTimeout, ReconnectPolicy reconnect, ClientListener listener,
-        TimeSource time, boolean membersChanged, SslContext tls, EventLoopGroup group) {
+        TimeSource time, boolean membersChanged, SslContext tls, EventLoopGroup group, String auth,
+        boolean sharedState, Duration requestTimeout) {
 }

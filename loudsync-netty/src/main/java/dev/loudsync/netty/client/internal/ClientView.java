@@ -76,6 +76,11 @@ final class ClientView implements MemberView.Changes {
     }
 
     @Override
+    public void hostChanged(Member host, String previousHostId) {
+        told.add(() -> listener.hostChanged(host, previousHostId));
+    }
+
+    @Override
     public void inconsistent(String what) {
         log.debug("The host's membership message does not fit this client's view: {}", what);
     }
