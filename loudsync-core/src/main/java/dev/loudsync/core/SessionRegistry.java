@@ -50,7 +50,7 @@ public final class SessionRegistry {
 
     private SessionRegistry(Builder b) {
         this.gateway = new Gateway(b.timeSource, b.executors, b.broadcaster, b.joinTimeout, b.joinRefusals,
-                b.payloadBinder);
+                b.payloadBinder, b.sessionOpener);
     }
 
     /** A new builder. */
@@ -107,8 +107,20 @@ public final class SessionRegistry {
         private Duration joinTimeout;
         private BiConsumer<String, ErrorCode> joinRefusals;
         private PayloadBinder payloadBinder;
+        private SessionOpener sessionOpener;
 
         private Builder() {
+        }
+
+        /**
+         * Opens sessions on demand when a {@code JOIN} names one that is not open (see
+         * {@link SessionOpener} for its thread and duties). Default: none, and such a join is
+         * refused with {@code SESSION_NOT_FOUND}.
+         */
+        public Builder sessionOpener(SessionOpener opener) {
+            Checks.once(sessionOpener, "sessionOpener");
+            this.sessionOpener = Objects.requireNonNull(opener, "sessionOpener");
+            return this;
         }
 
         /**

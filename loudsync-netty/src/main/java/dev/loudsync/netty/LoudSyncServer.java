@@ -3,6 +3,7 @@ package dev.loudsync.netty;
 import dev.loudsync.core.internal.Checks;
 import dev.loudsync.core.Session;
 import dev.loudsync.core.SessionConfig;
+import dev.loudsync.core.SessionOpener;
 import dev.loudsync.core.SessionRegistry;
 import dev.loudsync.core.TimeSource;
 import dev.loudsync.netty.discovery.LanAdvertising;
@@ -51,7 +52,7 @@ public final class LoudSyncServer implements AutoCloseable {
     private final ServerRuntime runtime;
 
     private LoudSyncServer(Builder b) {
-        this.runtime = new ServerRuntime(b.toSettings(), b.listener);
+        this.runtime = new ServerRuntime(b.toSettings(), b.listener, b.sessionOpener);
     }
 
     /** A new builder with the protocol's defaults. */
@@ -180,8 +181,21 @@ public final class LoudSyncServer implements AutoCloseable {
         private LanAdvertising lanAdvertising;
         private SslContext tls;
         private ServerListener listener;
+        private SessionOpener sessionOpener;
 
         private Builder() {
+        }
+
+        /**
+         * Opens sessions on demand when a {@code JOIN} names one that is not open, with
+         * {@link LoudSyncServer#openSession}: see {@link SessionOpener} for its thread (a network
+         * thread: answer from memory) and duties. Default: none, and such a join is refused with
+         * {@code SESSION_NOT_FOUND}.
+         */
+        public Builder sessionOpener(SessionOpener opener) {
+            Checks.once(sessionOpener, "sessionOpener");
+            this.sessionOpener = Objects.requireNonNull(opener, "sessionOpener");
+            return this;
         }
 
         /** The address to listen on; default all interfaces ({@code 0.0.0.0}). */

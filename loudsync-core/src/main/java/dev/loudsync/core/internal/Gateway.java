@@ -3,6 +3,7 @@ package dev.loudsync.core.internal;
 import dev.loudsync.core.SerialExecutor;
 import dev.loudsync.core.SessionCodes;
 import dev.loudsync.core.SessionConfig;
+import dev.loudsync.core.SessionOpener;
 import dev.loudsync.core.TimeSource;
 import dev.loudsync.core.protocol.ErrorCode;
 import dev.loudsync.core.transport.Broadcaster;
@@ -17,6 +18,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Holds the open sessions and the connections that have not joined yet.
@@ -27,12 +30,15 @@ import java.util.function.Supplier;
  */
 public final class Gateway {
 
+    private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+
     private final TimeSource time;
     private final Supplier<? extends SerialExecutor> executors;
     private final Broadcaster broadcaster;
     private final Duration joinTimeout;
     private final BiConsumer<String, ErrorCode> joinRefusals;
     private final PayloadBinder binder;
+    private final SessionOpener opener;
     private final SerialExecutor sweeper;
     private final ConcurrentHashMap<String, DefaultSession> sessions = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<Waiting> waiting = new ConcurrentLinkedQueue<>();
@@ -44,15 +50,18 @@ public final class Gateway {
     /**
      * @param joinRefusals told of each refused join, or null
      * @param binder       binds payloads for typed handlers, or null
+     * @param opener       opens sessions that a JOIN names and that are not open, or null
      */
     public Gateway(TimeSource time, Supplier<? extends SerialExecutor> executors, Broadcaster broadcaster,
-            Duration joinTimeout, BiConsumer<String, ErrorCode> joinRefusals, PayloadBinder binder) {
+            Duration joinTimeout, BiConsumer<String, ErrorCode> joinRefusals, PayloadBinder binder,
+            SessionOpener opener) {
         this.time = Objects.requireNonNull(time, "time");
         this.executors = Objects.requireNonNull(executors, "executors");
         this.broadcaster = Objects.requireNonNull(broadcaster, "broadcaster");
         this.joinTimeout = Objects.requireNonNull(joinTimeout, "joinTimeout");
         this.joinRefusals = joinRefusals;
         this.binder = binder;
+        this.opener = opener;
         this.sweeper = executors.get();
     }
 
@@ -75,6 +84,24 @@ public final class Gateway {
     /** The open session with this id (compared normalized), or null. */
     public DefaultSession find(String sessionId) {
         return sessions.get(SessionCodes.normalize(sessionId));
+    }
+
+    /**
+     * The open session with this id, or the one the {@link SessionOpener} opens for it; null if
+     * neither. Called on the transport's thread, for a JOIN.
+     */
+    DefaultSession findOrOpen(String sessionId) {
+        DefaultSession open = find(sessionId);
+        if (open != null || opener == null) {
+            return open;
+        }
+        try {
+            opener.open(sessionId);
+        } catch (RuntimeException e) {
+            log.warn("Session opener failed for {}", sessionId, e);
+            return null;
+        }
+        return find(sessionId);
     }
 
     public List<DefaultSession> sessions() {

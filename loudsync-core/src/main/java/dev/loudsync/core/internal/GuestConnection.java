@@ -177,7 +177,7 @@ public final class GuestConnection implements ConnectionHandler {
                     + " (expected: " + ProtocolRules.MAJOR_VERSION + ".x)");
             return;
         }
-        DefaultSession target = gateway.find(join.sessionId());
+        DefaultSession target = gateway.findOrOpen(join.sessionId());
         if (target == null) {
             refuse(ErrorCode.SESSION_NOT_FOUND, "Session not found");
             return;

@@ -43,7 +43,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * a port that cannot be bound with 1. Logs go to standard error.
  */
 @Command(name = "loudsync-host", sortOptions = false,
-        subcommands = {dev.loudsync.examples.jam.JamCommand.class},
+        subcommands = {dev.loudsync.examples.jam.JamCommand.class, dev.loudsync.examples.chat.ChatCommand.class},
         description = {"Hosts a LoudSync session on the local network.",
                 "Commands on standard input: members, stats, kick ID [REASON...], approve ID, deny ID, close, help."},
         footer = "Durations are a whole number and a unit: 500ms, 15s, 2m, 1h.")

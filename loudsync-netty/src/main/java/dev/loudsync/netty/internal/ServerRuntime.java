@@ -2,6 +2,7 @@ package dev.loudsync.netty.internal;
 
 import dev.loudsync.core.Session;
 import dev.loudsync.core.SessionConfig;
+import dev.loudsync.core.SessionOpener;
 import dev.loudsync.core.SessionRegistry;
 import dev.loudsync.core.TimeSource;
 import dev.loudsync.core.protocol.CloseCode;
@@ -73,6 +74,14 @@ public final class ServerRuntime {
 
     /** @param listener the application's server listener, or null */
     public ServerRuntime(Settings settings, ServerListener listener) {
+        this(settings, listener, null);
+    }
+
+    /**
+     * @param listener the application's server listener, or null
+     * @param opener   opens sessions on demand for joins, or null
+     */
+    public ServerRuntime(Settings settings, ServerListener listener, SessionOpener opener) {
         this.settings = settings;
         this.metrics = new ServerMetrics(listener, new OutboundBudget(settings.outboundBudget()));
         if (settings.workerGroup() != null) {
@@ -92,7 +101,11 @@ public final class ServerRuntime {
                 settings.failedJoinRefill());
         AtomicBoolean stopping = new AtomicBoolean();
         BiConsumer<String, ErrorCode> guessing = joinGuard.countingUnless(stopping);
-        this.registry = SessionRegistry.builder()
+        SessionRegistry.Builder registryBuilder = SessionRegistry.builder();
+        if (opener != null) {
+            registryBuilder.sessionOpener(opener);
+        }
+        this.registry = registryBuilder
                 .timeSource(settings.timeSource())
                 .executors(() -> new EventLoopExecutor(worker.next()))
                 .broadcaster(new FrameBroadcaster(frames, settings.timeSource(), ByteBufAllocator.DEFAULT))
