@@ -1,7 +1,5 @@
 package dev.loudsync.core;
 
-import org.jspecify.annotations.Nullable;
-
 /** Why a member is no longer part of a session. */
 public enum LeaveReason {
     /** The guest sent {@code LEAVE}. */
@@ -28,13 +26,13 @@ public enum LeaveReason {
         return wireText;
     }
 
-    /** The constant whose {@link #wireText()} is {@code text}, or {@code null}. */
-    public static @Nullable LeaveReason fromWireText(String text) {
+    /** The constant whose {@link #wireText()} is {@code text}; empty for any other text. */
+    public static java.util.Optional<LeaveReason> fromWireText(String text) {
         for (LeaveReason r : values()) {
             if (r.wireText.equals(text)) {
-                return r;
+                return java.util.Optional.of(r);
             }
         }
-        return null;
+        return java.util.Optional.empty();
     }
 }

@@ -1,7 +1,5 @@
 package dev.loudsync.core.protocol;
 
-import org.jspecify.annotations.Nullable;
-
 /**
  * WebSocket close codes used by LoudSync, with the reason text sent in the close frame.
  *
@@ -83,13 +81,13 @@ public enum CloseCode {
         return code >= 4500 && code <= 4999;
     }
 
-    /** The constant for a numeric code, or {@code null} when LoudSync does not use it. */
-    public static @Nullable CloseCode of(int code) {
+    /** The constant for a numeric code; empty when LoudSync does not use it. */
+    public static java.util.Optional<CloseCode> of(int code) {
         for (CloseCode c : values()) {
             if (c.code == code) {
-                return c;
+                return java.util.Optional.of(c);
             }
         }
-        return null;
+        return java.util.Optional.empty();
     }
 }

@@ -43,7 +43,9 @@ class ChatStoreTest {
 
     @AfterEach
     void close() {
-        store.close();
+        if (store != null) { // null when the test was skipped before opening (no PostgreSQL)
+            store.close();
+        }
     }
 
     @Test

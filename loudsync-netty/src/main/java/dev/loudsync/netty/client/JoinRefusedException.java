@@ -10,8 +10,8 @@ public final class JoinRefusedException extends RuntimeException {
     private final int closeCode;
 
     public JoinRefusedException(int closeCode) {
-        super("connection closed with " + closeCode + (CloseCode.of(closeCode) != null
-                ? " (" + CloseCode.of(closeCode).name() + ")" : ""));
+        super("connection closed with " + closeCode + CloseCode.of(closeCode).map(c -> " (" + c.name() + ")")
+                .orElse(""));
         this.closeCode = closeCode;
     }
 

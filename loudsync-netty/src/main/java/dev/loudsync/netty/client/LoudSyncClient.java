@@ -244,7 +244,11 @@ public final class LoudSyncClient implements AutoCloseable {
         return engine.leave();
     }
 
-    /** Leaves (waiting up to 3 s) and releases the client's thread. Idempotent. */
+    /**
+     * Leaves (waiting up to 3 s) and releases the client's thread. Idempotent. An interrupt while
+     * waiting ends the wait, not the close, and stays set on the calling thread. On the client's
+     * own thread (a listener) nothing is waited for.
+     */
     @Override
     public void close() {
         engine.close();

@@ -438,7 +438,7 @@ enum HostPayloads implements HostPayload {
             in.problem("Missing field '" + Wire.DEVICE_ID + "'");
             return null;
         }
-        LeaveReason r = reason != null ? LeaveReason.fromWireText(reason) : null;
+        LeaveReason r = reason != null ? LeaveReason.fromWireText(reason).orElse(null) : null;
         return new HostMessage.Departure(deviceId, r != null ? r : LeaveReason.CONNECTION_LOST);
     }
 

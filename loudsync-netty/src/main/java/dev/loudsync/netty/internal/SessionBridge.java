@@ -178,7 +178,7 @@ final class SessionBridge extends ChannelInboundHandlerAdapter {
             CorruptedWebSocketFrameException violation = violation(cause);
             if (violation != null && violation.closeStatus() != null) {
                 // Netty's frame decoder already sent its own close frame for this one.
-                connection.closeSentElsewhere(CloseCode.of(violation.closeStatus().code()));
+                connection.closeSentElsewhere(CloseCode.of(violation.closeStatus().code()).orElse(null));
             }
         }
         if (cause instanceof TooLongFrameException && connection != null) {

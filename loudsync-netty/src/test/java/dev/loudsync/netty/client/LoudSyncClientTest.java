@@ -114,6 +114,22 @@ class LoudSyncClientTest {
     }
 
     @Test
+    void close_keepsTheCallersInterruptFlag_andStillCloses() throws Exception {
+        Session s = open(b -> b);
+        LoudSyncClient a = client("a", new Recorder(), b -> b);
+        a.connect().get(10, TimeUnit.SECONDS);
+        Thread.currentThread().interrupt();
+        try {
+            a.close();
+            assertThat(Thread.currentThread().isInterrupted()).as("interrupt flag after close()").isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(a.connectionState()).isNotEqualTo(ClientState.CONNECTED);
+        await(() -> s.members().size() == 1, "the host sees the client gone");
+    }
+
+    @Test
     void twoClients_seeTheSameMemberListAsTheHost() throws Exception {
         Session s = open(b -> b);
         try (LoudSyncClient a = client("a", new Recorder(), b -> b);

@@ -223,14 +223,23 @@ public final class ClientEngine {
     /** See {@code LoudSyncClient.close()}. */
     public void close() {
         if (!loop.isShuttingDown()) {
-            try {
-                leave().get(3, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                log.debug("Leaving did not finish: {}", e.toString());
+            CompletableFuture<Void> leaving = leave();
+            // On the client's own loop (a listener), waiting would block the leave it waits for.
+            if (!loop.inEventLoop()) {
+                try {
+                    leaving.get(3, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt(); // the caller's to handle; the close goes on
+                } catch (Exception e) {
+                    log.debug("Leaving did not finish: {}", e.toString());
+                }
             }
         }
         if (ownGroup != null) {
-            ownGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+            io.netty.util.concurrent.Future<?> stopping = ownGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            if (!loop.inEventLoop()) {
+                stopping.syncUninterruptibly(); // keeps the caller's interrupt flag
+            }
         }
     }
 
