@@ -103,9 +103,8 @@ public final class LoudSyncServer implements AutoCloseable {
     /**
      * Stops and waits for the stop to finish. Idempotent.
      *
-     * @throws IllegalStateException on one of the server's network threads (a listener, a
-     *         handler), where waiting would block the very thread the stop needs; call
-     *         {@link #stop()} there
+     * @throws IllegalStateException on a network thread of the server (a listener, a handler),
+     *         where waiting would block the thread the stop needs: call {@link #stop()} there
      */
     @Override
     public void close() {
@@ -116,11 +115,7 @@ public final class LoudSyncServer implements AutoCloseable {
         runtime.stop().join();
     }
 
-    /**
-     * The address the server listens on, with the real port when it was built with port 0.
-     *
-     * @throws IllegalStateException if the server is not started
-     */
+    /** The address the server listens on (the real port for port 0); IllegalStateException before it started. */
     public InetSocketAddress localAddress() {
         return runtime.localAddress();
     }
@@ -136,19 +131,15 @@ public final class LoudSyncServer implements AutoCloseable {
     }
 
     /**
-     * A snapshot of the server's connections, sessions and counters. Cheap enough to call on every
-     * scrape of a metrics endpoint: it takes no lock that connections wait on and walks the open
-     * sessions once; counting on the network threads costs no atomic instruction per frame. May be
-     * called from any thread, in any state.
+     * A snapshot of the server's connections, sessions and counters; cheap enough for every scrape
+     * of a metrics endpoint (no lock that connections wait on, no atomic instruction per frame).
+     * Any thread, any state.
      */
     public ServerStats stats() {
         return runtime.stats();
     }
 
-    /**
-     * The bytes waiting to be written to all connections now, as {@link Builder#outboundBudget}
-     * counts them. Walks every connection: for monitoring, not for a hot path. Any thread.
-     */
+    /** Bytes waiting to be written to all connections, as the outbound budget counts them (for monitoring). */
     public long outboundBytes() {
         return runtime.outboundBytes();
     }
@@ -187,10 +178,9 @@ public final class LoudSyncServer implements AutoCloseable {
         }
 
         /**
-         * Opens sessions on demand when a {@code JOIN} names one that is not open, with
-         * {@link LoudSyncServer#openSession}: see {@link SessionOpener} for its thread (a network
-         * thread: answer from memory) and duties. Default: none, and such a join is refused with
-         * {@code SESSION_NOT_FOUND}.
+         * Opens sessions on demand when a {@code JOIN} names one that is not open (see
+         * {@link SessionOpener}: a network thread, answer from memory). Default: none, and such a
+         * join is refused with {@code SESSION_NOT_FOUND}.
          */
         public Builder sessionOpener(SessionOpener opener) {
             Checks.once(sessionOpener, "sessionOpener");
