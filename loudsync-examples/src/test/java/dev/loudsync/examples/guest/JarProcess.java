@@ -56,6 +56,19 @@ final class JarProcess implements AutoCloseable {
         throw new AssertionError("no output line with " + what + " within 20 s; saw:\n" + String.join("\n", seen));
     }
 
+    /**
+     * Like {@link #await}, but an earlier line that matches counts too: for output whose order
+     * against the line awaited before is not fixed.
+     */
+    String awaitAnyTime(Predicate<String> wanted, String what) throws InterruptedException {
+        for (String l : seen) {
+            if (wanted.test(l)) {
+                return l;
+            }
+        }
+        return await(wanted, what);
+    }
+
     void type(String line) throws IOException {
         OutputStream in = process.getOutputStream();
         in.write((line + "\n").getBytes(UTF_8));
