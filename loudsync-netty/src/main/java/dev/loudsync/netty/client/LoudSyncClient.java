@@ -254,7 +254,7 @@ public final class LoudSyncClient implements AutoCloseable {
         engine.close();
     }
 
-    /** Builds a {@link LoudSyncClient}. */
+    /** Builds a {@link LoudSyncClient}. Setting a property twice throws {@link IllegalStateException}. */
     public static final class Builder {
         private URI url;
         private String sessionId;
@@ -275,12 +275,21 @@ public final class LoudSyncClient implements AutoCloseable {
         private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
         /** {@link #tls} is a context of {@link #trustFingerprint}. */
         private boolean pinned;
+        /** The properties set so far: each may be set once, as in every builder of LoudSync. */
+        private final java.util.Set<String> set = new java.util.HashSet<>();
 
         private Builder() {
         }
 
+        private void once(String property) {
+            if (!set.add(property)) {
+                throw new IllegalStateException(property + " was already set");
+            }
+        }
+
         /** The host's WebSocket URL, {@code ws://HOST:PORT/}. Required. */
         public Builder url(URI hostUrl) {
+            once("url");
             Objects.requireNonNull(hostUrl, "url");
             if (!("ws".equals(hostUrl.getScheme()) || "wss".equals(hostUrl.getScheme())) || hostUrl.getHost() == null) {
                 throw new IllegalArgumentException("url: " + hostUrl + " (expected: ws://HOST:PORT/ or wss://...)");
@@ -291,12 +300,14 @@ public final class LoudSyncClient implements AutoCloseable {
 
         /** The session code, as shown by the host ({@code K7M-2QX} and {@code k7m2qx} both work). Required. */
         public Builder sessionId(String code) {
+            once("sessionId");
             this.sessionId = Objects.requireNonNull(code, "sessionId");
             return this;
         }
 
         /** This device's stable id and display name. Required. */
         public Builder device(String id, String name) {
+            once("device");
             this.deviceId = Objects.requireNonNull(id, "device id");
             this.deviceName = Objects.requireNonNull(name, "device name");
             return this;
@@ -304,6 +315,7 @@ public final class LoudSyncClient implements AutoCloseable {
 
         /** The session PIN, if it has one. */
         public Builder pin(String sessionPin) {
+            once("pin");
             this.pin = Objects.requireNonNull(sessionPin, "pin");
             return this;
         }
@@ -315,6 +327,7 @@ public final class LoudSyncClient implements AutoCloseable {
          * @throws IllegalArgumentException if empty or longer than 4096 characters
          */
         public Builder auth(String credential) {
+            once("auth");
             Objects.requireNonNull(credential, "auth");
             if (credential.isEmpty() || credential.length() > MAX_AUTH_CHARS) {
                 throw new IllegalArgumentException("auth: length " + credential.length() + " (expected: 1-"
@@ -326,6 +339,7 @@ public final class LoudSyncClient implements AutoCloseable {
 
         /** Whether to keep the session's shared state ({@code state} capability, 1.1); default true. */
         public Builder sharedState(boolean enabled) {
+            once("sharedState");
             this.sharedState = enabled;
             return this;
         }
@@ -337,6 +351,7 @@ public final class LoudSyncClient implements AutoCloseable {
          * default leaves 5 s for the network.
          */
         public Builder requestTimeout(Duration timeout) {
+            once("requestTimeout");
             Objects.requireNonNull(timeout, "requestTimeout");
             if (timeout.compareTo(Duration.ofMillis(1)) < 0 || timeout.compareTo(Duration.ofMinutes(10)) > 0) {
                 throw new IllegalArgumentException("requestTimeout: " + timeout + " (expected: PT0.001S to PT10M)");
@@ -347,6 +362,7 @@ public final class LoudSyncClient implements AutoCloseable {
 
         /** How often to send HEARTBEAT; default what the host's WELCOME announces. */
         public Builder heartbeatInterval(Duration interval) {
+            once("heartbeatInterval");
             Objects.requireNonNull(interval, "heartbeatInterval");
             if (interval.toMillis() < 10) {
                 throw new IllegalArgumentException("heartbeatInterval: " + interval + " (expected: >= 10 ms)");
@@ -357,6 +373,7 @@ public final class LoudSyncClient implements AutoCloseable {
 
         /** How long connecting and the WebSocket handshake may take; default 10 s. */
         public Builder connectTimeout(Duration timeout) {
+            once("connectTimeout");
             Objects.requireNonNull(timeout, "connectTimeout");
             if (timeout.toMillis() < 1 || timeout.toMillis() > Integer.MAX_VALUE) {
                 throw new IllegalArgumentException("connectTimeout: " + timeout);
@@ -367,17 +384,20 @@ public final class LoudSyncClient implements AutoCloseable {
 
         /** When to reconnect after a loss; default {@link ReconnectPolicy#DEFAULT}. */
         public Builder reconnect(ReconnectPolicy policy) {
+            once("reconnect");
             this.reconnect = Objects.requireNonNull(policy, "reconnect");
             return this;
         }
 
         public Builder listener(ClientListener l) {
+            once("listener");
             this.listener = Objects.requireNonNull(l, "listener");
             return this;
         }
 
         /** Where time is read (tests give one with a known offset); default the system clocks. */
         public Builder timeSource(TimeSource source) {
+            once("timeSource");
             this.time = Objects.requireNonNull(source, "timeSource");
             return this;
         }
@@ -390,12 +410,14 @@ public final class LoudSyncClient implements AutoCloseable {
          * traffic, its members then keeping the latencies of its last full list.
          */
         public Builder latencies(boolean enabled) {
+            once("latencies");
             this.latencies = enabled;
             return this;
         }
 
         /** Whether to ask for batched {@code MEMBERS_CHANGED}; default true. */
         public Builder membersChanged(boolean enabled) {
+            once("membersChanged");
             this.batching = enabled;
             return this;
         }
@@ -409,6 +431,9 @@ public final class LoudSyncClient implements AutoCloseable {
          */
         public Builder tls(SslContext context) {
             Objects.requireNonNull(context, "tls");
+            if (tls != null && !pinned) {
+                throw new IllegalStateException("tls was already set");
+            }
             if (pinned) {
                 throw new IllegalStateException("tls: trustFingerprint already given (expected: one of them)");
             }
@@ -433,6 +458,9 @@ public final class LoudSyncClient implements AutoCloseable {
          */
         public Builder trustFingerprint(String sha256) {
             Objects.requireNonNull(sha256, "trustFingerprint");
+            if (pinned) {
+                throw new IllegalStateException("trustFingerprint was already set");
+            }
             if (tls != null && !pinned) {
                 throw new IllegalStateException("trustFingerprint: tls already given (expected: one of them)");
             }
@@ -443,6 +471,7 @@ public final class LoudSyncClient implements AutoCloseable {
 
         /** Runs on the application's Netty group instead of a thread of its own. */
         public Builder eventLoopGroup(EventLoopGroup g) {
+            once("eventLoopGroup");
             this.group = Objects.requireNonNull(g, "eventLoopGroup");
             return this;
         }

@@ -114,6 +114,15 @@ class LoudSyncClientTest {
     }
 
     @Test
+    void builder_refusesASecondSetting_likeEveryBuilderOfTheLibrary() {
+        LoudSyncClient.Builder b = LoudSyncClient.builder().sessionId("ABC123").latencies(false);
+        assertThatThrownBy(() -> b.sessionId("XYZ789")).isInstanceOf(IllegalStateException.class)
+                .hasMessage("sessionId was already set");
+        assertThatThrownBy(() -> b.latencies(true)).isInstanceOf(IllegalStateException.class)
+                .hasMessage("latencies was already set");
+    }
+
+    @Test
     void close_keepsTheCallersInterruptFlag_andStillCloses() throws Exception {
         Session s = open(b -> b);
         LoudSyncClient a = client("a", new Recorder(), b -> b);
