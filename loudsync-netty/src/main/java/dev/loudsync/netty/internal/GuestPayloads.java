@@ -235,7 +235,7 @@ enum GuestPayloads {
 
         @Override
         GuestMessage read(WireReader in) throws IOException {
-            return new GuestMessage.Approve(readText(in, Wire.DEVICE_ID), null);
+            return new GuestMessage.Approve(HostPayloads.readText(in, Wire.DEVICE_ID), null);
         }
 
         @Override
@@ -252,7 +252,7 @@ enum GuestPayloads {
 
         @Override
         GuestMessage read(WireReader in) throws IOException {
-            return new GuestMessage.Deny(readText(in, Wire.DEVICE_ID), null);
+            return new GuestMessage.Deny(HostPayloads.readText(in, Wire.DEVICE_ID), null);
         }
 
         @Override
@@ -269,7 +269,7 @@ enum GuestPayloads {
 
         @Override
         GuestMessage read(WireReader in) throws IOException {
-            return new GuestMessage.TransferHost(readText(in, Wire.DEVICE_ID), null);
+            return new GuestMessage.TransferHost(HostPayloads.readText(in, Wire.DEVICE_ID), null);
         }
 
         @Override
@@ -286,7 +286,7 @@ enum GuestPayloads {
 
         @Override
         GuestMessage read(WireReader in) throws IOException {
-            return new GuestMessage.EndSession(readText(in, Wire.REASON), null);
+            return new GuestMessage.EndSession(HostPayloads.readText(in, Wire.REASON), null);
         }
 
         @Override
@@ -341,18 +341,6 @@ enum GuestPayloads {
         return m;
     }
 
-    /** A payload of one text field. */
-    private static String readText(WireReader in, String field) throws IOException {
-        String text = null;
-        for (String f; (f = in.nextField()) != null; ) {
-            if (f.equals(field)) {
-                text = in.string(f);
-            } else {
-                in.skip();
-            }
-        }
-        return text;
-    }
 
     private static void writeString(JsonGenerator g, String field, String value) throws IOException {
         if (value != null) {

@@ -442,7 +442,7 @@ enum HostPayloads implements HostPayload {
         return new HostMessage.Departure(deviceId, r != null ? r : LeaveReason.CONNECTION_LOST);
     }
 
-    /** A payload of one text field. */
+    /** A payload of one text field (either direction: guest payloads read theirs here too). */
     static String readText(WireReader in, String field) throws IOException {
         String text = null;
         for (String f; (f = in.nextField()) != null; ) {
