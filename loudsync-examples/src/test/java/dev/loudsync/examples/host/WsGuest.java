@@ -20,14 +20,14 @@ import java.util.concurrent.TimeUnit;
  * message as JSON and records the close. Host {@code PING}s are answered, and they and
  * {@code MEMBER_UPDATED} (latency changes, at the host's pace) are kept out of the queue.
  */
-final class WsGuest implements WebSocket.Listener, AutoCloseable {
+public final class WsGuest implements WebSocket.Listener, AutoCloseable {
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    public static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
     private static final long WAIT_SECONDS = 10;
 
     /** A received close: the status code and reason. */
-    record Close(int code, String reason) {
+    public record Close(int code, String reason) {
     }
 
     private final BlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
@@ -38,7 +38,7 @@ final class WsGuest implements WebSocket.Listener, AutoCloseable {
     private WsGuest() {
     }
 
-    static WsGuest connect(URI uri) {
+    public static WsGuest connect(URI uri) {
         WsGuest g = new WsGuest();
         g.socket = CLIENT.newWebSocketBuilder()
                 .connectTimeout(Duration.ofSeconds(WAIT_SECONDS))
@@ -48,20 +48,37 @@ final class WsGuest implements WebSocket.Listener, AutoCloseable {
         return g;
     }
 
-    /** Connects and sends a {@code JOIN}; the answers are left in the queue. */
+    /** Connects and sends a version 1.0 {@code JOIN}; the answers are left in the queue. */
     static WsGuest join(URI uri, String sessionId, String deviceId, String deviceName) {
+        return join(uri, sessionId, deviceId, deviceName, "1.0.0", null);
+    }
+
+    /** Connects and sends a {@code JOIN} of {@code version}, with {@code auth} unless null. */
+    public static WsGuest join(URI uri, String sessionId, String deviceId, String deviceName, String version,
+            String auth) {
         WsGuest g = connect(uri);
         ObjectNode payload = JSON.createObjectNode()
                 .put("sessionId", sessionId)
                 .put("deviceId", deviceId)
                 .put("deviceName", deviceName)
-                .put("version", "1.0.0");
+                .put("version", version);
+        if (auth != null) {
+            payload.put("auth", auth);
+        }
         g.send("JOIN", payload);
         return g;
     }
 
-    void send(String type, ObjectNode payload) {
+    public void send(String type, ObjectNode payload) {
+        send(type, payload, null);
+    }
+
+    /** Sends a message with the envelope {@code id} (1.1 requests), none if null. */
+    public void send(String type, ObjectNode payload, String id) {
         ObjectNode message = JSON.createObjectNode().put("type", type);
+        if (id != null) {
+            message.put("id", id);
+        }
         message.set("payload", payload);
         socket.sendText(message.toString(), true).orTimeout(WAIT_SECONDS, TimeUnit.SECONDS).join();
     }
@@ -70,15 +87,19 @@ final class WsGuest implements WebSocket.Listener, AutoCloseable {
         send("CHAT", JSON.createObjectNode().put("text", text));
     }
 
-    /** The next message, which must be of {@code type}; fails after 10 s without one. */
-    JsonNode next(String type) {
-        JsonNode m;
+    /** Waits up to {@code seconds} for a message; null if none came. */
+    public JsonNode poll(long seconds) {
         try {
-            m = messages.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+            return messages.poll(seconds, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted waiting for " + type, e);
+            throw new AssertionError("interrupted", e);
         }
+    }
+
+    /** The next message, which must be of {@code type}; fails after 10 s without one. */
+    public JsonNode next(String type) {
+        JsonNode m = poll(WAIT_SECONDS);
         if (m == null) {
             throw new AssertionError("no " + type + " within " + WAIT_SECONDS + " s (closed: "
                     + (closed.isDone() ? closed.join() : "no") + ")");
@@ -94,12 +115,12 @@ final class WsGuest implements WebSocket.Listener, AutoCloseable {
     }
 
     /** The close the host sent, waiting up to 10 s for it. */
-    Close closeFrame() {
+    public Close closeFrame() {
         return closed.orTimeout(WAIT_SECONDS, TimeUnit.SECONDS).join();
     }
 
     /** Whether no message is waiting. */
-    boolean isQuiet() {
+    public boolean isQuiet() {
         return messages.isEmpty();
     }
 
