@@ -41,6 +41,12 @@ class ServerStatsTest {
         assertThat(server.state()).isEqualTo(ServerState.RUNNING);
         // A guest that never answers the close frame keeps the stop going for about a second.
         try (RawClient silent = RawClient.upgraded(server.port())) {
+            // The client sees its upgrade answered before the server's side has counted it.
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (server.stats().unjoinedConnections() < 1) {
+                assertThat(System.nanoTime()).as("the server counts the connection").isLessThan(until);
+                Thread.onSpinWait();
+            }
             CompletableFuture<Void> stopped = server.stop();
             assertThat(server.state()).isEqualTo(ServerState.STOPPING);
             stopped.get(10, TimeUnit.SECONDS);
