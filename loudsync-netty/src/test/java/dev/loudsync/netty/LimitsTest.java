@@ -78,6 +78,12 @@ class LimitsTest {
                 RawClient c = new RawClient(t.server.port())) {
             assertThat(c.closedByServer()).isTrue();
         }
+        // Places free once the server has seen the three closes, a moment after the client's side.
+        long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (t.server.stats().openSockets() > 0) {
+            assertThat(System.nanoTime()).as("the server sees the closes").isLessThan(until);
+            Thread.onSpinWait();
+        }
         try (RawClient afterwards = RawClient.upgraded(t.server.port())) {
             assertThat(afterwards.socket.isConnected()).isTrue(); // places free again once closed
         }
