@@ -158,8 +158,11 @@ final class Admission {
             } else if (existing != null && takeovers != null && !existing.isConnected()) {
                 resume(c, existing, join, decision); // nothing to probe: its connection is gone
             } else if (existing != null && takeovers != null && silentForAnInterval(existing)) {
+                // The probe's time is read before it is sent: its answer, on another thread, may
+                // come back before this thread reads the clock again.
+                long probedAt = time.nanoTime();
                 existing.connection().connection().sendKeepAlive();
-                takeovers.add(new Takeover(c, join, decision, existing, time.nanoTime()));
+                takeovers.add(new Takeover(c, join, decision, existing, probedAt));
             } else {
                 refuse(c, ErrorCode.ALREADY_JOINED, "Already joined");
             }
