@@ -19,6 +19,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -36,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * with 404.
  *
  * <p>The handler may answer later ({@link AsyncWebHandler}): the connection reads nothing more until
- * the answer is written, so answers keep the order of the requests. A {@code 200} answer that
+ * the answer is written, and requests that had already arrived with it (pipelined in the same
+ * read) wait in order behind it, so answers keep the order of the requests. A {@code 200} answer that
  * offers byte ranges ({@code Accept-Ranges: bytes}) is cut to the request's single {@code Range}
  * ({@code 206} with {@code Content-Range}, or {@code 416} for a range outside the body), as media
  * players ask when they seek.
@@ -50,6 +52,9 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final AsyncWebHandler web;
     private final boolean tls;
     private final ServerMetrics metrics;
+    /** Requests that arrived while an answer was outstanding, in order; the channel's loop only. */
+    private final ArrayDeque<FullHttpRequest> waiting = new ArrayDeque<>();
+    private boolean answering;
 
     HttpRouter(String path, OriginPolicy origins, AsyncWebHandler web, boolean tls) {
         this(path, origins, web, tls, ServerMetrics.detached());
@@ -66,6 +71,23 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (answering) {
+            waiting.add(request);
+        } else {
+            route(ctx, request);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        FullHttpRequest r;
+        while ((r = waiting.poll()) != null) {
+            r.release();
+        }
+        super.channelInactive(ctx);
+    }
+
+    private void route(ChannelHandlerContext ctx, FullHttpRequest request) {
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         boolean upgrade = request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
         if (upgrade) {
@@ -107,8 +129,10 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             failed.completeExceptionally(e);
             answer = failed;
         }
+        answering = true;
         ctx.channel().config().setAutoRead(false);
         answer.whenComplete((response, error) -> ctx.executor().execute(() -> {
+            answering = false;
             ctx.channel().config().setAutoRead(true);
             if (error != null) {
                 log.warn("Web handler failed on {} {}", webRequest.method(), webRequest.path(), error);
@@ -116,6 +140,10 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             respond(ctx, request, error != null ? status(HttpResponseStatus.INTERNAL_SERVER_ERROR)
                     : response == null ? status(HttpResponseStatus.NOT_FOUND) : toHttp(request, response),
                     HttpUtil.isKeepAlive(request));
+            FullHttpRequest next;
+            while (!answering && ctx.channel().isActive() && (next = waiting.poll()) != null) {
+                route(ctx, next);
+            }
         }));
     }
 
