@@ -34,7 +34,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The session state machine (the session state machine) with a large party, through the public API a
+ * The session state machine with a large party, through the public API a
  * transport uses: {@link SessionRegistry#accept} and {@link ConnectionHandler}. Connections and
  * the broadcaster only count what they are handed, so this measures the state machine, not I/O
  * (the Netty side is {@code BroadcastBenchmark}).

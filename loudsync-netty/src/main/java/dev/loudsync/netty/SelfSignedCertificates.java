@@ -1,12 +1,12 @@
 package dev.loudsync.netty;
 
+import dev.loudsync.netty.client.internal.CertificateTrust;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.util.Date;
@@ -46,24 +46,11 @@ final class SelfSignedCertificates {
             builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(alternatives));
             X509Certificate cert = new JcaX509CertificateConverter().getCertificate(
                     builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
-            String fingerprint = colonHex(MessageDigest.getInstance("SHA-256").digest(cert.getEncoded()));
+            String fingerprint = CertificateTrust.fingerprint(cert);
             SslContext context = SslContextBuilder.forServer(keys.getPrivate(), cert).build();
             return new ServerTls.SelfSigned(context, cert, keys.getPrivate(), fingerprint);
         } catch (GeneralSecurityException | SSLException | OperatorCreationException | CertIOException e) {
             throw new IllegalStateException("cannot make a self-signed certificate: " + e.getMessage(), e);
         }
-    }
-
-    /** {@code AB:CD:...}; not {@code java.util.HexFormat}, which Android (API level 26) lacks. */
-    static String colonHex(byte[] bytes) {
-        StringBuilder sb = new StringBuilder(bytes.length * 3);
-        for (byte b : bytes) {
-            if (sb.length() > 0) {
-                sb.append(':');
-            }
-            sb.append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xF, 16)))
-                    .append(Character.toUpperCase(Character.forDigit(b & 0xF, 16)));
-        }
-        return sb.toString();
     }
 }

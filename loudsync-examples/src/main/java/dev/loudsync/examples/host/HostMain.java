@@ -125,9 +125,6 @@ public final class HostMain implements Callable<Integer> {
     @Mixin
     ServerOptions options = new ServerOptions();
 
-    @Option(names = "--help", usageHelp = true, description = "show this help and exit")
-    boolean help;
-
     @Spec
     CommandSpec spec;
 

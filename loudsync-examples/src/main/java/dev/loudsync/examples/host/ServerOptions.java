@@ -14,10 +14,13 @@ import picocli.CommandLine.Option;
 
 /**
  * The options every command of the host jar shares (the LAN party host, {@code jam}, {@code chat}):
- * where to listen, the network threads, TLS, the QR code and the log format. A picocli mixin; the
+ * where to listen, the network threads, TLS, the QR code, the log format and {@code --help}. A picocli mixin; the
  * builder it makes carries them, and {@link #printPages} prints the addresses guests open.
  */
 public final class ServerOptions {
+
+    @Option(names = "--help", usageHelp = true, description = "show this help and exit")
+    boolean help;
 
     @Option(names = "--port", paramLabel = "N", defaultValue = "8080",
             description = "TCP port; 0 = any free port (default: ${DEFAULT-VALUE})")

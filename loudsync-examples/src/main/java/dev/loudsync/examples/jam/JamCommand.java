@@ -36,9 +36,6 @@ public final class JamCommand implements Callable<Integer> {
             description = "a folder of MP3, M4A, Ogg, Opus, FLAC, WAV or WebM files to add to the built-in tracks")
     Path music;
 
-    @Option(names = "--help", usageHelp = true, description = "show this help and exit")
-    boolean help;
-
     @Spec
     CommandSpec spec;
 

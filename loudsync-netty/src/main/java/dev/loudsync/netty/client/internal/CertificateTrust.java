@@ -105,8 +105,11 @@ public final class CertificateTrust extends X509ExtendedTrustManager {
         return digest;
     }
 
-    /** The certificate's SHA-256 fingerprint as the host prints it: {@code AB:CD:...}. */
-    static String fingerprint(X509Certificate c) {
+    /**
+     * The certificate's SHA-256 fingerprint as the host prints it ({@code AB:CD:...}); the server's
+     * self-signed certificates are named by it too.
+     */
+    public static String fingerprint(X509Certificate c) {
         return colonHex(sha256(c));
     }
 
