@@ -7,6 +7,7 @@ import dev.loudsync.core.Session;
 import dev.loudsync.core.SessionConfig;
 import dev.loudsync.netty.LoudSyncServer;
 import dev.loudsync.netty.client.LoudSyncClient;
+import dev.loudsync.testing.Await;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -56,13 +57,7 @@ class LoudSyncMetricsTest {
 
     /** Waits (at most 10 s) until {@code value} reads {@code expected}. */
     private static void await(String what, DoubleSupplier value, double expected) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (value.getAsDouble() != expected) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(what + ": " + value.getAsDouble() + " (expected: " + expected + ")");
-            }
-            LockSupport.parkNanos(1_000_000);
-        }
+        Await.until(what + " to read " + expected, () -> value.getAsDouble() == expected);
     }
 
     private LoudSyncClient guest(String sessionId, String deviceId) {

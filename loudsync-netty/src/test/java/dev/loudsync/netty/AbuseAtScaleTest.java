@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.loudsync.core.Member;
 import dev.loudsync.core.Session;
+import dev.loudsync.testing.SocketGuest;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -49,14 +50,14 @@ class AbuseAtScaleTest {
             }
             attackers.add(c);
         }
-        List<JdkGuest> members = new ArrayList<>();
+        List<SocketGuest> members = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            JdkGuest g = JdkGuest.join(t.uri, "ABC123", "m" + i);
+            SocketGuest g = SocketGuest.join(t.uri, "ABC123", "m" + i);
             g.nextOf("MEMBER_LIST");
             members.add(g);
         }
         members.get(0).send("{\"type\":\"CHAT\",\"payload\":{}}");
-        for (JdkGuest g : members) {
+        for (SocketGuest g : members) {
             assertThat(g.nextOf("CHAT").at("/payload/from").asText()).isEqualTo("m0");
         }
         int closed = 0;
@@ -72,7 +73,7 @@ class AbuseAtScaleTest {
                 + " ms after the first opened");
         assertThat(closed).isEqualTo(1_000);
         assertThat(s.members()).hasSize(6);
-        members.forEach(JdkGuest::close);
+        members.forEach(SocketGuest::close);
     }
 
     @Test
@@ -117,7 +118,7 @@ class AbuseAtScaleTest {
         t = new ServerTestSupport(b -> b);
         Session s = t.open(b -> b.heartbeatInterval(Duration.ofMillis(200)).heartbeatTimeout(Duration.ofMillis(900))
                 .heartbeatCheckInterval(Duration.ofMillis(100)).latencyProbes(false));
-        try (JdkGuest calm = JdkGuest.join(t.uri, "ABC123", "calm");
+        try (SocketGuest calm = SocketGuest.join(t.uri, "ABC123", "calm");
                 RawClient flooder = RawClient.upgraded(t.server.port())) {
             calm.nextOf("MEMBER_LIST");
             flooder.sendText(join("ABC123", "flooder"));

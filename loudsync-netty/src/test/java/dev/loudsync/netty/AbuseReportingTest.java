@@ -7,6 +7,7 @@ import dev.loudsync.core.LeaveReason;
 import dev.loudsync.core.Session;
 import dev.loudsync.core.protocol.CloseCode;
 import dev.loudsync.core.protocol.ErrorCode;
+import dev.loudsync.testing.SocketGuest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -58,7 +59,7 @@ class AbuseReportingTest {
     void aFlooder_isReportedOnce_closed4003_andItsDropsCounted() {
         t = new ServerTestSupport(b -> b.messageRate(5, 10).listener(events));
         t.open();
-        try (JdkGuest flooder = JdkGuest.join(t.uri, "ABC123", "flooder")) {
+        try (SocketGuest flooder = SocketGuest.join(t.uri, "ABC123", "flooder")) {
             flooder.nextOf("MEMBER_LIST");
             String beat = "{\"type\":\"HEARTBEAT\",\"payload\":{\"deviceId\":\"flooder\"}}";
             int sent = 0;
@@ -183,7 +184,7 @@ class AbuseReportingTest {
             assertThat(unmasked.readFrame().closeCode()).isEqualTo(1002);
             assertThat(events.await("closed")).isEqualTo("closed " + address(unmasked) + " PROTOCOL_ERROR");
         }
-        try (JdkGuest binary = JdkGuest.join(t.uri, "ABC123", "b")) {
+        try (SocketGuest binary = SocketGuest.join(t.uri, "ABC123", "b")) {
             binary.sendBinary(new byte[] {1, 2, 3});
             assertThat(binary.closeCode()).isEqualTo(1003);
             assertThat(events.await("closed")).endsWith(" UNSUPPORTED_DATA");

@@ -3,10 +3,12 @@ package dev.loudsync.netty;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loudsync.core.AuthDecision;
 import dev.loudsync.core.JoinAttempt;
 import dev.loudsync.core.Member;
 import dev.loudsync.core.Session;
+import dev.loudsync.testing.SocketGuest;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -26,6 +28,8 @@ import org.junit.jupiter.api.Test;
  */
 class AuthAndStateOverSocketsTest {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final ServerTestSupport t = new ServerTestSupport(b -> b.joinTimeout(Duration.ofMillis(700)));
 
     @AfterEach
@@ -40,7 +44,7 @@ class AuthAndStateOverSocketsTest {
 
     private static JsonNode tree(String json) {
         try {
-            return JdkGuest.JSON.readTree(json);
+            return JSON.readTree(json);
         } catch (java.io.IOException e) {
             throw new IllegalArgumentException(e);
         }
@@ -60,7 +64,7 @@ class AuthAndStateOverSocketsTest {
         Map<String, String> headers = new HashMap<>();
         headers.put("Cookie", "theme=dark; sid=abc");
         headers.put("X-Ticket", "xyz");
-        try (JdkGuest g = JdkGuest.connect(t.uri.resolve("/?room=r%201"), headers)) {
+        try (SocketGuest g = SocketGuest.connect(t.uri.resolve("/?room=r%201"), headers)) {
             g.send(join("a", ",\"auth\":\"t-1\""));
             g.next("WELCOME");
             JsonNode me = g.next("MEMBER_LIST").path("payload").path("members").get(1);
@@ -72,7 +76,7 @@ class AuthAndStateOverSocketsTest {
             assertThat(attempt.request().remoteAddress()).startsWith("127.0.0.1:");
             assertThat(s.members()).extracting(Member::role).containsExactly(Member.Role.HOST, Member.Role.COHOST);
         }
-        try (JdkGuest g = JdkGuest.connect(t.uri, Map.of())) {
+        try (SocketGuest g = SocketGuest.connect(t.uri, Map.of())) {
             g.send(join("b", ",\"auth\":\"t-1\""));
             JsonNode e = g.next("ERROR").path("payload");
             assertThat(e.path("code").asText()).isEqualTo("UNAUTHORIZED");
@@ -88,9 +92,9 @@ class AuthAndStateOverSocketsTest {
         CompletableFuture<AuthDecision> never = new CompletableFuture<>();
         patient.open(b -> b.authenticator(attempt -> "slow".equals(attempt.deviceId()) ? never
                 : CompletableFuture.completedFuture(AuthDecision.accept())));
-        try (patient; JdkGuest slow = JdkGuest.connect(patient.uri)) {
+        try (patient; SocketGuest slow = SocketGuest.connect(patient.uri)) {
             slow.send(join("slow", ""));
-            try (JdkGuest quick = JdkGuest.joinWith(patient.uri, join("quick", ""))) {
+            try (SocketGuest quick = SocketGuest.joinWith(patient.uri, join("quick", ""))) {
                 quick.next("WELCOME");
                 assertThat(slow.hasMessage()).isFalse();
             }
@@ -105,8 +109,8 @@ class AuthAndStateOverSocketsTest {
     void stateFollowsTheMemberList_thenAPatchPerChange_onlyForGuestsWithTheCapability() {
         Session s = t.open(b -> b.latencyProbes(false));
         s.patchState(Map.of("queue", List.of("t-1"), "playing", true)).join();
-        try (JdkGuest keeper = JdkGuest.joinWith(t.uri, join("k", ",\"capabilities\":[\"state\"]"));
-                JdkGuest plain = JdkGuest.joinWith(t.uri, join("p", ""))) {
+        try (SocketGuest keeper = SocketGuest.joinWith(t.uri, join("k", ",\"capabilities\":[\"state\"]"));
+                SocketGuest plain = SocketGuest.joinWith(t.uri, join("p", ""))) {
             keeper.next("WELCOME");
             keeper.next("MEMBER_LIST");
             JsonNode state = keeper.next("STATE").path("payload");

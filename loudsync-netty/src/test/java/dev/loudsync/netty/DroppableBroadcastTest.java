@@ -4,11 +4,13 @@ import static dev.loudsync.netty.RecordingServerListener.awaitStats;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loudsync.core.Delivery;
 import dev.loudsync.core.LeaveReason;
 import dev.loudsync.core.Member;
 import dev.loudsync.core.Session;
 import dev.loudsync.testing.Await;
+import dev.loudsync.testing.SocketGuest;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +26,8 @@ import org.junit.jupiter.api.Test;
  * never counted as slow; the member stays, and gets what is sent once it reads again, in order.
  */
 class DroppableBroadcastTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private ServerTestSupport t;
 
@@ -60,7 +64,7 @@ class DroppableBroadcastTest {
                         if (f.opcode() != 1) {
                             continue;
                         }
-                        JsonNode m = JdkGuest.JSON.readTree(new String(f.payload(), StandardCharsets.UTF_8));
+                        JsonNode m = JSON.readTree(new String(f.payload(), StandardCharsets.UTF_8));
                         JsonNode n = m.path("payload").path("n");
                         if (n.isTextual()) {
                             sawEnd.set(true);

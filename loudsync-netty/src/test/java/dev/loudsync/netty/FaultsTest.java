@@ -7,8 +7,11 @@ import dev.loudsync.core.LeaveReason;
 import dev.loudsync.core.Member;
 import dev.loudsync.core.Session;
 import dev.loudsync.core.SessionListener;
+import dev.loudsync.testing.Await;
+import dev.loudsync.testing.SocketGuest;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -50,21 +53,21 @@ class FaultsTest {
     @Test
     void fiftyConcurrentJoinsForTheLastFivePlaces_admitExactlyFive_andEveryViewAgrees() throws Exception {
         Session s = t.open(b -> b.maxMembers(10).latencyProbes(false));
-        List<JdkGuest> early = new ArrayList<>();
+        List<SocketGuest> early = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            JdkGuest g = JdkGuest.join(t.uri, "ABC123", "early" + i);
+            SocketGuest g = SocketGuest.join(t.uri, "ABC123", "early" + i);
             g.nextOf("MEMBER_LIST");
             early.add(g);
         }
-        List<JdkGuest> racers = new ArrayList<>();
+        List<SocketGuest> racers = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
-            racers.add(JdkGuest.connect(t.uri));
+            racers.add(SocketGuest.connect(t.uri));
         }
         ExecutorService pool = Executors.newFixedThreadPool(16);
         CountDownLatch go = new CountDownLatch(1);
         List<CompletableFuture<Void>> sends = new ArrayList<>();
         for (int i = 0; i < racers.size(); i++) {
-            JdkGuest g = racers.get(i);
+            SocketGuest g = racers.get(i);
             String id = "racer" + i;
             sends.add(CompletableFuture.runAsync(() -> {
                 try {
@@ -81,7 +84,7 @@ class FaultsTest {
 
         int welcomed = 0;
         int full = 0;
-        for (JdkGuest g : racers) {
+        for (SocketGuest g : racers) {
             String type = g.next().path("type").asText();
             if (type.equals("WELCOME")) {
                 welcomed++;
@@ -95,7 +98,7 @@ class FaultsTest {
         assertThat(full).isEqualTo(45);
         assertThat(s.members()).hasSize(10);
         // every early member saw exactly the five newcomers join
-        for (JdkGuest g : early) {
+        for (SocketGuest g : early) {
             List<String> joined = new ArrayList<>();
             while (joined.size() < 5) {
                 JsonNode m = g.next();
@@ -106,8 +109,8 @@ class FaultsTest {
             assertThat(joined).doesNotHaveDuplicates();
             assertThat(s.members().stream().map(Member::id)).containsAll(joined);
         }
-        racers.forEach(JdkGuest::close);
-        early.forEach(JdkGuest::close);
+        racers.forEach(SocketGuest::close);
+        early.forEach(SocketGuest::close);
     }
 
     @Test
@@ -115,7 +118,7 @@ class FaultsTest {
         Session s = t.open(b -> b.latencyProbes(false));
         Departures departures = new Departures();
         s.addListener(departures);
-        try (JdkGuest other = JdkGuest.join(t.uri, "ABC123", "other")) {
+        try (SocketGuest other = SocketGuest.join(t.uri, "ABC123", "other")) {
             other.nextOf("MEMBER_LIST");
             RawClient victim = RawClient.upgraded(t.server.port());
             victim.sendText(join("victim"));
@@ -138,7 +141,7 @@ class FaultsTest {
     @Test
     void aResetInTheMiddleOfAJoin_leavesNoTrace() throws Exception {
         Session s = t.open(b -> b.latencyProbes(false));
-        try (JdkGuest other = JdkGuest.join(t.uri, "ABC123", "other")) {
+        try (SocketGuest other = SocketGuest.join(t.uri, "ABC123", "other")) {
             other.nextOf("MEMBER_LIST");
             RawClient half = RawClient.upgraded(t.server.port());
             byte[] join = join("half").getBytes(StandardCharsets.UTF_8);
@@ -149,7 +152,7 @@ class FaultsTest {
             half.socket.setSoLinger(true, 0);
             half.close();
             // the next join goes through and is the only change the other member sees
-            try (JdkGuest late = JdkGuest.join(t.uri, "ABC123", "late")) {
+            try (SocketGuest late = SocketGuest.join(t.uri, "ABC123", "late")) {
                 late.nextOf("MEMBER_LIST");
                 JsonNode next = other.next();
                 assertThat(next.path("type").asText()).isEqualTo("MEMBER_JOINED");
@@ -163,19 +166,19 @@ class FaultsTest {
     void stoppingWhileMembersJoinAndChat_givesEveryoneAGoodbyeOrARefusal_andReleasesEverything() throws Exception {
         Session s = t.open(b -> b.maxMembers(100).latencyProbes(false));
         s.handle("CHAT", (session, sender, m) -> session.broadcast("CHAT", Map.of("from", sender.id())));
-        List<JdkGuest> members = new ArrayList<>();
+        List<SocketGuest> members = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
-            JdkGuest g = JdkGuest.join(t.uri, "ABC123", "m" + i);
+            SocketGuest g = SocketGuest.join(t.uri, "ABC123", "m" + i);
             g.nextOf("MEMBER_LIST");
             members.add(g);
         }
-        List<JdkGuest> joining = new ArrayList<>();
+        List<SocketGuest> joining = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
-            joining.add(JdkGuest.connect(t.uri));
+            joining.add(SocketGuest.connect(t.uri));
         }
         ExecutorService chatter = Executors.newFixedThreadPool(4);
         for (int i = 0; i < 20; i++) {
-            JdkGuest g = members.get(i);
+            SocketGuest g = members.get(i);
             chatter.execute(() -> {
                 for (int k = 0; k < 20 && !g.isClosed(); k++) {
                     try {
@@ -187,7 +190,7 @@ class FaultsTest {
             });
         }
         for (int i = 0; i < 20; i++) {
-            JdkGuest g = joining.get(i);
+            SocketGuest g = joining.get(i);
             String id = "j" + i;
             chatter.execute(() -> {
                 try {
@@ -201,12 +204,12 @@ class FaultsTest {
         t.server.stop().get(15, TimeUnit.SECONDS);
         chatter.shutdown();
 
-        for (JdkGuest g : members) {
+        for (SocketGuest g : members) {
             assertThat(g.nextOf("SESSION_CLOSED").path("payload").path("reason").asText())
                     .isEqualTo("Host closed session");
             assertThat(g.closeCode()).isEqualTo(1000);
         }
-        for (JdkGuest g : joining) {
+        for (SocketGuest g : joining) {
             int code = g.closeCode();
             // joined in time and got the goodbye, refused as the session went away, or never joined
             assertThat(code).isIn(1000, 1001, 4500);
@@ -264,11 +267,7 @@ class FaultsTest {
         }
     }
 
-    private static void awaitAll(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition within 20 s").isLessThan(until);
-            Thread.sleep(10); // polling a condition with a deadline
-        }
+    private static void awaitAll(java.util.function.BooleanSupplier condition) {
+        Await.until("condition within 20 s", Duration.ofSeconds(20), condition);
     }
 }

@@ -2,6 +2,7 @@ package dev.loudsync.netty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.loudsync.testing.SocketGuest;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -9,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -33,7 +35,7 @@ class FramesAndHttpTest {
     @Test
     void binaryFrame_isRefusedWith1003() {
         t.open();
-        try (JdkGuest g = JdkGuest.join(t.uri, "ABC123", "a")) {
+        try (SocketGuest g = SocketGuest.join(t.uri, "ABC123", "a")) {
             g.nextOf("MEMBER_LIST");
             g.sendBinary(new byte[] {1, 2, 3});
             assertThat(g.closeCode()).isEqualTo(1003);
@@ -43,7 +45,7 @@ class FramesAndHttpTest {
     @Test
     void frameOverTheLimit_isRefusedWith1009() {
         t.open();
-        try (JdkGuest g = JdkGuest.join(t.uri, "ABC123", "a")) {
+        try (SocketGuest g = SocketGuest.join(t.uri, "ABC123", "a")) {
             g.nextOf("MEMBER_LIST");
             g.send("{\"type\":\"CHAT\",\"payload\":{\"text\":\"" + "x".repeat(70_000) + "\"}}");
             assertThat(g.closeCode()).isEqualTo(1009);
@@ -108,7 +110,7 @@ class FramesAndHttpTest {
             assertThat(evil.upgrade("http://evil.example")).startsWith("HTTP/1.1 403");
             assertThat(otherPort.upgrade("http://127.0.0.1:1")).startsWith("HTTP/1.1 403");
         }
-        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> JdkGuest.connect(t.uri, "http://evil.example")))
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> SocketGuest.connect(t.uri, Map.of("Origin", "http://evil.example"))))
                 .hasCauseInstanceOf(java.net.http.WebSocketHandshakeException.class).hasStackTraceContaining("403");
     }
 

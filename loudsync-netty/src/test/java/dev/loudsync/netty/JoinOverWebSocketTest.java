@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.loudsync.core.Session;
+import dev.loudsync.testing.SocketGuest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +20,7 @@ class JoinOverWebSocketTest {
     @Test
     void twoGuestsJoin_andSeeEachOther_inTheProtocolsExactShapes() {
         Session s = t.open(b -> b.name("My Party").maxMembers(8));
-        try (JdkGuest a = JdkGuest.join(t.uri, "abc-123", "device-456")) {
+        try (SocketGuest a = SocketGuest.join(t.uri, "abc-123", "device-456")) {
             JsonNode welcome = a.next("WELCOME");
             assertThat(welcome.path("timestamp").isIntegralNumber()).isTrue();
             JsonNode w = welcome.path("payload");
@@ -49,7 +50,7 @@ class JoinOverWebSocketTest {
             assertThat(me.path("isHost").asBoolean()).isFalse();
             assertThat(me.path("joinedAt").isIntegralNumber()).isTrue();
 
-            try (JdkGuest b = JdkGuest.join(t.uri, "ABC123", "device-789")) {
+            try (SocketGuest b = SocketGuest.join(t.uri, "ABC123", "device-789")) {
                 b.next("WELCOME");
                 assertThat(b.next("MEMBER_LIST").path("payload").path("members")).hasSize(3);
                 JsonNode joined = a.next("MEMBER_JOINED").path("payload").path("member");
@@ -62,7 +63,7 @@ class JoinOverWebSocketTest {
     @Test
     void sessionNotFound_isAnErrorThenClose4500_withTheCodeNameAsReason() {
         t.open();
-        try (JdkGuest g = JdkGuest.join(t.uri, "NOPE99", "d")) {
+        try (SocketGuest g = SocketGuest.join(t.uri, "NOPE99", "d")) {
             JsonNode e = g.next("ERROR").path("payload");
             assertThat(e.path("code").asText()).isEqualTo("SESSION_NOT_FOUND");
             assertThat(e.path("message").asText()).isEqualTo("Session not found");

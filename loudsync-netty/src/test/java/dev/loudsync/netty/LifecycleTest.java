@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.loudsync.core.Session;
 import dev.loudsync.core.SessionConfig;
+import dev.loudsync.testing.SocketGuest;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollEventLoopGroup;
@@ -40,15 +41,15 @@ class LifecycleTest {
         server.start().join();
         int port = server.port();
         URI uri = URI.create("ws://127.0.0.1:" + port + "/");
-        JdkGuest a = JdkGuest.join(uri, "ABC123", "a");
-        JdkGuest b = JdkGuest.join(uri, "ABC123", "b");
-        JdkGuest early = JdkGuest.connect(uri);
+        SocketGuest a = SocketGuest.join(uri, "ABC123", "a");
+        SocketGuest b = SocketGuest.join(uri, "ABC123", "b");
+        SocketGuest early = SocketGuest.connect(uri);
         a.nextOf("MEMBER_JOINED");
         b.nextOf("MEMBER_LIST");
 
         server.stop().get(10, TimeUnit.SECONDS);
 
-        for (JdkGuest g : new JdkGuest[] {a, b}) {
+        for (SocketGuest g : new SocketGuest[] {a, b}) {
             JsonNode closed = g.next("SESSION_CLOSED");
             assertThat(closed.path("payload").path("reason").asText()).isEqualTo("Host closed session");
             assertThat(g.closeCode()).isEqualTo(1000);
@@ -98,7 +99,7 @@ class LifecycleTest {
                 fromStop.complete(server.stop());
             }
         });
-        JdkGuest.join(URI.create("ws://127.0.0.1:" + server.port() + "/"), "ABC123", "a");
+        SocketGuest.join(URI.create("ws://127.0.0.1:" + server.port() + "/"), "ABC123", "a");
         assertThat(fromClose.get(10, TimeUnit.SECONDS)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("stop()");
         fromStop.get(10, TimeUnit.SECONDS).get(10, TimeUnit.SECONDS);
@@ -157,7 +158,7 @@ class LifecycleTest {
                     .eventLoopGroups(group, group).build();
             Session s = server.openSession(party());
             server.start().join();
-            try (JdkGuest g = JdkGuest.join(URI.create("ws://127.0.0.1:" + server.port() + "/"), "ABC123", "a")) {
+            try (SocketGuest g = SocketGuest.join(URI.create("ws://127.0.0.1:" + server.port() + "/"), "ABC123", "a")) {
                 g.next("WELCOME");
                 assertThat(s.members()).hasSize(2);
             }
@@ -175,7 +176,7 @@ class LifecycleTest {
         try (LoudSyncServer server = local().nativeTransport(nativeTransport).build()) {
             Session s = server.openSession(party());
             server.start().join();
-            try (JdkGuest g = JdkGuest.join(URI.create("ws://127.0.0.1:" + server.port() + "/"), "ABC123", "a")) {
+            try (SocketGuest g = SocketGuest.join(URI.create("ws://127.0.0.1:" + server.port() + "/"), "ABC123", "a")) {
                 g.next("WELCOME");
                 assertThat(s.members()).hasSize(2);
             }

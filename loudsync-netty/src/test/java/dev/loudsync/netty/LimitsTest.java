@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.loudsync.core.Member;
 import dev.loudsync.core.Session;
+import dev.loudsync.testing.SocketGuest;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -30,8 +31,8 @@ class LimitsTest {
     void aFloodingMember_getsRateLimited_thenClose4003_andOthersAreUnaffected() {
         t = new ServerTestSupport(b -> b.messageRate(5, 10));
         t.open();
-        try (JdkGuest flooder = JdkGuest.join(t.uri, "ABC123", "flooder");
-                JdkGuest calm = JdkGuest.join(t.uri, "ABC123", "calm")) {
+        try (SocketGuest flooder = SocketGuest.join(t.uri, "ABC123", "flooder");
+                SocketGuest calm = SocketGuest.join(t.uri, "ABC123", "calm")) {
             flooder.nextOf("MEMBER_LIST");
             calm.nextOf("MEMBER_LIST");
             // the host may close the flooder between two sends: stop there
@@ -55,11 +56,11 @@ class LimitsTest {
         t = new ServerTestSupport(b -> b.failedJoinRate(3, Duration.ofHours(1)));
         t.open();
         for (int i = 0; i < 3; i++) {
-            try (JdkGuest g = JdkGuest.join(t.uri, "WRONG" + i, "guesser")) {
+            try (SocketGuest g = SocketGuest.join(t.uri, "WRONG" + i, "guesser")) {
                 assertThat(g.next("ERROR").path("payload").path("code").asText()).isEqualTo("SESSION_NOT_FOUND");
             }
         }
-        try (JdkGuest g = JdkGuest.join(t.uri, "ABC123", "guesser")) { // even the right code, now
+        try (SocketGuest g = SocketGuest.join(t.uri, "ABC123", "guesser")) { // even the right code, now
             assertThat(g.next("ERROR").path("payload").path("code").asText()).isEqualTo("RATE_LIMITED");
             assertThat(g.closeCode()).isEqualTo(4003);
         }
@@ -101,7 +102,7 @@ class LimitsTest {
     void aMemberThatStopsReading_isClosedAsSlow_andTheOthersKeepReceiving() throws Exception {
         t = new ServerTestSupport(b -> b.maxOutboundBytes(64 << 10));
         Session s = t.open(b -> b.latencyProbes(false));
-        try (JdkGuest fast = JdkGuest.join(t.uri, "ABC123", "fast");
+        try (SocketGuest fast = SocketGuest.join(t.uri, "ABC123", "fast");
                 RawClient slow = new RawClient(t.server.port(), null, 4096)) {
             fast.nextOf("MEMBER_LIST");
             assertThat(slow.upgrade(null)).startsWith("HTTP/1.1 101");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.loudsync.core.Session;
 import dev.loudsync.core.SessionConfig;
+import dev.loudsync.testing.SocketGuest;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.net.URI;
 import java.time.Duration;
@@ -65,7 +66,7 @@ class OutboundBudgetTest {
         Session s = server.openSession(SessionConfig.builder().sessionId("ABC123").host("host-1", "Host")
                 .maxMembers(SLOW + 10).heartbeatTimeout(Duration.ofMinutes(5)).latencyProbes(false).build());
         List<RawClient> slow = new ArrayList<>();
-        try (JdkGuest reader = JdkGuest.join(uri, "ABC123", "reader")) {
+        try (SocketGuest reader = SocketGuest.join(uri, "ABC123", "reader")) {
             reader.nextOf("MEMBER_LIST");
             for (int i = 0; i < SLOW; i++) {
                 RawClient c = new RawClient(server.port(), null, 4096); // and it never reads

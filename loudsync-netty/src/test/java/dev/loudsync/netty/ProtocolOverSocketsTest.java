@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.loudsync.core.Member;
 import dev.loudsync.core.Session;
+import dev.loudsync.testing.SocketGuest;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -25,7 +26,7 @@ class ProtocolOverSocketsTest {
                 + "\",\"deviceName\":\"N\"" + extra + "}}";
     }
 
-    private static void assertRefused(JdkGuest g, String code, int close) {
+    private static void assertRefused(SocketGuest g, String code, int close) {
         assertThat(g.next("ERROR").path("payload").path("code").asText()).isEqualTo(code);
         assertThat(g.closeCode()).isEqualTo(close);
         assertThat(g.closeReason()).isEqualTo(code);
@@ -34,30 +35,30 @@ class ProtocolOverSocketsTest {
     @Test
     void everyJoinRefusal_hasItsErrorAndCloseCode() {
         t.open(b -> b.maxMembers(2).pin("4321"));
-        try (JdkGuest member = JdkGuest.connect(t.uri)) {
+        try (SocketGuest member = SocketGuest.connect(t.uri)) {
             member.send(join("ABC123", "a", ",\"pin\":\"4321\""));
             member.next("WELCOME");
-            JdkGuest g;
-            g = JdkGuest.connect(t.uri);
+            SocketGuest g;
+            g = SocketGuest.connect(t.uri);
             g.send(join("ABC123", "b", ",\"pin\":\"4321\""));
             JsonNode full = g.next("ERROR").path("payload");
             assertThat(full.path("code").asText()).isEqualTo("SESSION_FULL");
             assertThat(full.path("message").asText()).isEqualTo("Session is full (2/2)");
             assertThat(g.closeCode()).isEqualTo(4002);
 
-            g = JdkGuest.connect(t.uri);
+            g = SocketGuest.connect(t.uri);
             g.send("{\"type\":\"JOIN\",\"payload\":{\"sessionId\":\"ABC123\",\"deviceId\":7,\"deviceName\":\"N\"}}");
             assertRefused(g, "INVALID_MESSAGE", 4503);
 
-            g = JdkGuest.connect(t.uri);
+            g = SocketGuest.connect(t.uri);
             g.send(join("ABC123", "c", ",\"version\":\"2.0.0\""));
             assertRefused(g, "VERSION_MISMATCH", 4502);
 
-            g = JdkGuest.connect(t.uri);
+            g = SocketGuest.connect(t.uri);
             g.send(join("ABC123", "c", ",\"pin\":\"0000\""));
             assertRefused(g, "UNAUTHORIZED", 4501);
 
-            g = JdkGuest.connect(t.uri);
+            g = SocketGuest.connect(t.uri);
             g.send(join("ABC123", "a", ",\"pin\":\"4321\""));
             JsonNode already = g.next("ERROR").path("payload");
             assertThat(already.path("message").asText()).isEqualTo("Already joined");
@@ -69,7 +70,7 @@ class ProtocolOverSocketsTest {
     @Test
     void beforeJoining_pingIsAnsweredAndOtherTypesAreUnauthorized_andTheConnectionStaysOpen() {
         t.open();
-        try (JdkGuest g = JdkGuest.connect(t.uri)) {
+        try (SocketGuest g = SocketGuest.connect(t.uri)) {
             g.send("{\"type\":\"PING\",\"timestamp\":1234}");
             JsonNode pong = g.next("PONG");
             assertThat(pong.path("payload").path("pingTimestamp").asLong()).isEqualTo(1234);
@@ -88,7 +89,7 @@ class ProtocolOverSocketsTest {
     @Test
     void badJson_isInvalidMessage_andTheConnectionStaysOpen() {
         t.open();
-        try (JdkGuest g = JdkGuest.join(t.uri, "ABC123", "a")) {
+        try (SocketGuest g = SocketGuest.join(t.uri, "ABC123", "a")) {
             g.next("WELCOME");
             g.next("MEMBER_LIST");
             for (String bad : new String[] {"{not json", "{\"type\":\"PING\"} trailing", "[1,2]",
@@ -109,7 +110,7 @@ class ProtocolOverSocketsTest {
     @Test
     void deepNesting_andAStringForANumber_areInvalid() {
         t.open();
-        try (JdkGuest g = JdkGuest.join(t.uri, "ABC123", "a")) {
+        try (SocketGuest g = SocketGuest.join(t.uri, "ABC123", "a")) {
             g.nextOf("MEMBER_LIST");
             String deep = "{\"type\":\"CHAT\",\"payload\":" + "{\"a\":".repeat(16) + "1" + "}".repeat(16) + "}";
             g.send(deep);
@@ -124,11 +125,11 @@ class ProtocolOverSocketsTest {
         Session s = t.open();
         s.handle("CHAT", (session, sender, m) -> session.broadcast("CHAT",
                 Map.of("from", sender.id(), "text", m.payload().get("text"))));
-        try (JdkGuest a = JdkGuest.join(t.uri, "ABC123", "a"); JdkGuest b = JdkGuest.join(t.uri, "ABC123", "b")) {
+        try (SocketGuest a = SocketGuest.join(t.uri, "ABC123", "a"); SocketGuest b = SocketGuest.join(t.uri, "ABC123", "b")) {
             a.nextOf("MEMBER_JOINED");
             b.nextOf("MEMBER_LIST");
             a.send("{\"type\":\"CHAT\",\"payload\":{\"text\":\"hi\",\"from\":\"b\"}}");
-            for (JdkGuest g : new JdkGuest[] {a, b}) {
+            for (SocketGuest g : new SocketGuest[] {a, b}) {
                 JsonNode chat = g.next("CHAT");
                 assertThat(chat.path("payload").path("from").asText()).isEqualTo("a");
                 assertThat(chat.path("payload").path("text").asText()).isEqualTo("hi");
@@ -144,7 +145,7 @@ class ProtocolOverSocketsTest {
     @Test
     void secondJoin_isAlreadyJoined_andChangesNothing() {
         Session s = t.open();
-        try (JdkGuest a = JdkGuest.join(t.uri, "ABC123", "a")) {
+        try (SocketGuest a = SocketGuest.join(t.uri, "ABC123", "a")) {
             a.nextOf("MEMBER_LIST");
             a.send(join("ABC123", "z", ""));
             assertThat(a.next("ERROR").path("payload").path("code").asText()).isEqualTo("ALREADY_JOINED");
@@ -156,7 +157,7 @@ class ProtocolOverSocketsTest {
     @Test
     void leave_closesWith1000_andTheOthersHearLeft() {
         t.open();
-        try (JdkGuest a = JdkGuest.join(t.uri, "ABC123", "a"); JdkGuest b = JdkGuest.join(t.uri, "ABC123", "b")) {
+        try (SocketGuest a = SocketGuest.join(t.uri, "ABC123", "a"); SocketGuest b = SocketGuest.join(t.uri, "ABC123", "b")) {
             a.nextOf("MEMBER_JOINED");
             b.nextOf("MEMBER_LIST");
             b.send("{\"type\":\"LEAVE\",\"payload\":{\"reason\":\"bye\"}}");
@@ -170,9 +171,9 @@ class ProtocolOverSocketsTest {
     @Test
     void aLostSocket_isConnectionClosedForTheOthers() {
         t.open();
-        try (JdkGuest a = JdkGuest.join(t.uri, "ABC123", "a")) {
+        try (SocketGuest a = SocketGuest.join(t.uri, "ABC123", "a")) {
             a.nextOf("MEMBER_LIST");
-            JdkGuest b = JdkGuest.join(t.uri, "ABC123", "b");
+            SocketGuest b = SocketGuest.join(t.uri, "ABC123", "b");
             b.nextOf("MEMBER_LIST");
             a.next("MEMBER_JOINED");
             b.close(); // abort: no close frame
@@ -184,7 +185,7 @@ class ProtocolOverSocketsTest {
     @Test
     void kick_sendsKickedThenClose4505() {
         Session s = t.open();
-        try (JdkGuest a = JdkGuest.join(t.uri, "ABC123", "a"); JdkGuest b = JdkGuest.join(t.uri, "ABC123", "b")) {
+        try (SocketGuest a = SocketGuest.join(t.uri, "ABC123", "a"); SocketGuest b = SocketGuest.join(t.uri, "ABC123", "b")) {
             a.nextOf("MEMBER_JOINED");
             b.nextOf("MEMBER_LIST");
             s.kick("b", "Be nice").join();
@@ -198,7 +199,7 @@ class ProtocolOverSocketsTest {
     @Test
     void aConnectionThatNeverJoins_isClosedWith4001() {
         t.open();
-        try (JdkGuest g = JdkGuest.connect(t.uri)) {
+        try (SocketGuest g = SocketGuest.connect(t.uri)) {
             assertThat(g.closeCode()).isEqualTo(4001);
             assertThat(g.closeReason()).isEqualTo("JOIN_TIMEOUT");
         }
@@ -207,7 +208,7 @@ class ProtocolOverSocketsTest {
     @Test
     void guestPing_isAnsweredWithPong() {
         t.open();
-        try (JdkGuest g = JdkGuest.join(t.uri, "ABC123", "a")) {
+        try (SocketGuest g = SocketGuest.join(t.uri, "ABC123", "a")) {
             g.nextOf("MEMBER_LIST");
             g.send("{\"type\":\"PING\",\"timestamp\":42,\"payload\":{}}");
             JsonNode pong = g.next("PONG").path("payload");
@@ -220,7 +221,7 @@ class ProtocolOverSocketsTest {
     void hostPings_measureTheMembersLatency() throws Exception {
         Session s = t.open(b -> b.heartbeatInterval(Duration.ofMillis(200)).heartbeatTimeout(Duration.ofMillis(600))
                 .heartbeatCheckInterval(Duration.ofMillis(100)));
-        try (JdkGuest g = JdkGuest.join(t.uri, "ABC123", "a")) {
+        try (SocketGuest g = SocketGuest.join(t.uri, "ABC123", "a")) {
             g.nextOf("MEMBER_LIST");
             JsonNode updated = g.nextOf("MEMBER_UPDATED").path("payload").path("member");
             assertThat(updated.path("latency").isIntegralNumber()).isTrue();
@@ -233,7 +234,7 @@ class ProtocolOverSocketsTest {
     void aVanishedDevice_isTimedOut_whileASilentGuestWhoseStackAnswersPingsStays() throws Exception {
         Session s = t.open(b -> b.heartbeatInterval(Duration.ofMillis(200)).heartbeatTimeout(Duration.ofMillis(600))
                 .heartbeatCheckInterval(Duration.ofMillis(100)).latencyProbes(false));
-        try (JdkGuest phone = JdkGuest.join(t.uri, "ABC123", "phone"); RawClient vanished = RawClient.upgraded(
+        try (SocketGuest phone = SocketGuest.join(t.uri, "ABC123", "phone"); RawClient vanished = RawClient.upgraded(
                 t.server.port())) {
             phone.nextOf("MEMBER_LIST");
             vanished.sendText(join("ABC123", "vanished", ""));

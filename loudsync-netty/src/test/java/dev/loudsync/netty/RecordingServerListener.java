@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 import dev.loudsync.core.protocol.CloseCode;
 import dev.loudsync.core.protocol.ErrorCode;
+import dev.loudsync.testing.Await;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -90,12 +91,6 @@ final class RecordingServerListener implements ServerListener {
 
     /** Waits (at most 10 s) until {@code condition} holds. */
     static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within 10 s: " + what);
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
-        }
+        Await.until(what, condition);
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.loudsync.core.RequestRejectedException;
 import dev.loudsync.core.Session;
+import dev.loudsync.testing.SocketGuest;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +45,7 @@ class RequestsOverSocketsTest {
             session.send(sender.id(), "NOTE", Map.of("text", "queued"));
             return Map.of("position", 3, "tags", List.of("a", "b"));
         });
-        try (JdkGuest g = JdkGuest.join(t.uri, "ABC123", "a")) {
+        try (SocketGuest g = SocketGuest.join(t.uri, "ABC123", "a")) {
             g.nextOf("MEMBER_LIST");
             g.send("{\"type\":\"QUEUE_ADD\",\"id\":\"r-1\",\"payload\":{\"title\":\"x\"}}");
             assertThat(g.next("NOTE").path("payload").path("text").asText()).isEqualTo("queued");
@@ -64,7 +65,7 @@ class RequestsOverSocketsTest {
     void typedHandlers_bindTheirPayloadWithJackson_andRecordResultsAreWritten() {
         Session s = t.open();
         s.respond("QUEUE_ADD", Track.class, (session, sender, track) -> new Queued(1, track));
-        try (JdkGuest g = JdkGuest.join(t.uri, "ABC123", "a")) {
+        try (SocketGuest g = SocketGuest.join(t.uri, "ABC123", "a")) {
             g.nextOf("MEMBER_LIST");
             g.send("{\"type\":\"QUEUE_ADD\",\"id\":\"r-1\",\"payload\":{\"title\":\"Song\",\"seconds\":215,"
                     + "\"extra\":true}}");
@@ -94,7 +95,7 @@ class RequestsOverSocketsTest {
             throw new IllegalStateException("secret detail");
         });
         s.respond("LATER", (session, sender, m) -> CompletableFuture.supplyAsync(() -> "done"));
-        try (JdkGuest g = JdkGuest.join(t.uri, "ABC123", "a")) {
+        try (SocketGuest g = SocketGuest.join(t.uri, "ABC123", "a")) {
             g.nextOf("MEMBER_LIST");
             g.send("{\"type\":\"QUEUE_ADD\",\"id\":\"r-1\"}");
             JsonNode full = payload(g.next("ERROR"));
@@ -117,7 +118,7 @@ class RequestsOverSocketsTest {
     @Test
     void anInvalidMessageWithAnId_isAnsweredWithReplyTo_andAnInvalidIdIsNamed() {
         t.open();
-        try (JdkGuest g = JdkGuest.join(t.uri, "ABC123", "a")) {
+        try (SocketGuest g = SocketGuest.join(t.uri, "ABC123", "a")) {
             g.nextOf("MEMBER_LIST");
             g.send("{\"type\":\"KICK\",\"id\":\"r-1\",\"payload\":{\"deviceId\":5}}");
             JsonNode e = payload(g.next("ERROR"));
@@ -138,7 +139,7 @@ class RequestsOverSocketsTest {
         try (ServerTestSupport limited = new ServerTestSupport(b -> b.messageRate(1, 20))) {
             Session s = limited.open(b -> b.latencyProbes(false));
             s.respond("TAP", (session, sender, m) -> null);
-            try (JdkGuest g = JdkGuest.join(limited.uri, "ABC123", "a")) {
+            try (SocketGuest g = SocketGuest.join(limited.uri, "ABC123", "a")) {
                 g.nextOf("MEMBER_LIST");
                 int n = 30; // the JOIN took one token: at least 11 of them are over the burst
                 for (int i = 0; i < n; i++) {
@@ -178,7 +179,7 @@ class RequestsOverSocketsTest {
         try (ServerTestSupport limited = new ServerTestSupport(b -> b.messageRate(1, 2))) {
             Session s = limited.open();
             s.respond("TAP", (session, sender, m) -> null);
-            try (JdkGuest g = JdkGuest.join(limited.uri, "ABC123", "a")) {
+            try (SocketGuest g = SocketGuest.join(limited.uri, "ABC123", "a")) {
                 g.nextOf("MEMBER_LIST");
                 for (int i = 0; i < 10 && !g.isClosed(); i++) {
                     g.trySend("{\"type\":\"TAP\",\"id\":\"t-" + i + "\"}");

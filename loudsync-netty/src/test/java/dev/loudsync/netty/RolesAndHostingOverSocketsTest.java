@@ -7,6 +7,7 @@ import dev.loudsync.core.Member;
 import dev.loudsync.core.Session;
 import dev.loudsync.core.SessionConfig;
 import dev.loudsync.testing.Await;
+import dev.loudsync.testing.SocketGuest;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -36,13 +37,13 @@ class RolesAndHostingOverSocketsTest {
         return "{\"type\":\"" + type + "\",\"id\":\"" + id + "\",\"payload\":" + payload + "}";
     }
 
-    private static JsonNode answer(JdkGuest g, String type, String id) {
+    private static JsonNode answer(SocketGuest g, String type, String id) {
         JsonNode m = g.nextOf(type).path("payload");
         assertThat(m.path("replyTo").asText()).isEqualTo(id);
         return m;
     }
 
-    private static void assertRefused(JdkGuest g, String id, String code) {
+    private static void assertRefused(SocketGuest g, String id, String code) {
         assertThat(answer(g, "ERROR", id).path("code").asText()).isEqualTo(code);
     }
 
@@ -56,12 +57,12 @@ class RolesAndHostingOverSocketsTest {
         Session s = t.open(b -> b.latencyProbes(false));
         s.restrict("PLAY", Member.Role.HOST, Member.Role.COHOST);
         s.respond("PLAY", (session, sender, m) -> "playing");
-        try (JdkGuest b = JdkGuest.joinWith(t.uri, join11("ABC123", "b"));
-                JdkGuest c = JdkGuest.joinWith(t.uri, join11("ABC123", "c"))) {
+        try (SocketGuest b = SocketGuest.joinWith(t.uri, join11("ABC123", "b"));
+                SocketGuest c = SocketGuest.joinWith(t.uri, join11("ABC123", "c"))) {
             b.nextOf("MEMBER_JOINED");
             c.nextOf("MEMBER_LIST");
             s.setRole("b", Member.Role.COHOST).join();
-            for (JdkGuest g : new JdkGuest[] {b, c}) {
+            for (SocketGuest g : new SocketGuest[] {b, c}) {
                 JsonNode updated = g.nextOf("MEMBER_UPDATED").path("payload").path("member");
                 assertThat(updated.path("id").asText()).isEqualTo("b");
                 assertThat(updated.path("role").asText()).isEqualTo("cohost");
@@ -97,14 +98,14 @@ class RolesAndHostingOverSocketsTest {
     @Test
     void cohostApprovers_hearOfJoinRequests_andSettleThem() {
         Session s = t.open(b -> b.requireApproval(true).latencyProbes(false));
-        try (JdkGuest b = JdkGuest.connect(t.uri)) {
+        try (SocketGuest b = SocketGuest.connect(t.uri)) {
             b.send(join11("ABC123", "b"));
             b.next("JOIN_PENDING");
             s.approve("b").join();
             b.nextOf("MEMBER_LIST");
             s.setRole("b", Member.Role.COHOST).join();
             b.nextOf("MEMBER_UPDATED");
-            JdkGuest c = JdkGuest.connect(t.uri);
+            SocketGuest c = SocketGuest.connect(t.uri);
             c.send(join11("ABC123", "c"));
             c.next("JOIN_PENDING");
             JsonNode requested = b.next("JOIN_REQUESTED").path("payload");
@@ -117,7 +118,7 @@ class RolesAndHostingOverSocketsTest {
             assertThat(ended.path("outcome").asText()).isEqualTo("approved");
             answer(b, "ACK", "r-1");
 
-            JdkGuest d = JdkGuest.connect(t.uri);
+            SocketGuest d = SocketGuest.connect(t.uri);
             d.send(join11("ABC123", "d"));
             d.next("JOIN_PENDING");
             assertThat(b.nextOf("JOIN_REQUESTED").path("payload").path("deviceId").asText()).isEqualTo("d");
@@ -128,7 +129,7 @@ class RolesAndHostingOverSocketsTest {
             assertThat(d.closeCode()).isEqualTo(4501);
             assertThat(b.nextOf("JOIN_REQUEST_ENDED").path("payload").path("outcome").asText()).isEqualTo("denied");
 
-            JdkGuest e = JdkGuest.connect(t.uri);
+            SocketGuest e = SocketGuest.connect(t.uri);
             e.send(join11("ABC123", "e"));
             e.next("JOIN_PENDING");
             assertThat(b.nextOf("JOIN_REQUESTED").path("payload").path("deviceId").asText()).isEqualTo("e");
@@ -143,19 +144,19 @@ class RolesAndHostingOverSocketsTest {
     @Test
     void aServerHostedSessionsFirstMemberIsHost_andTheRolePassesOnWhenItLeaves() {
         serverHosted(Duration.ofSeconds(60));
-        try (JdkGuest a = JdkGuest.joinWith(t.uri, join11("SRV123", "a"))) {
+        try (SocketGuest a = SocketGuest.joinWith(t.uri, join11("SRV123", "a"))) {
             JsonNode welcome = a.next("WELCOME").path("payload");
             assertThat(welcome.path("hostId").asText()).isEqualTo("a");
             assertThat(welcome.path("protocolVersion").asText()).isEqualTo("1.1");
             JsonNode first = a.next("MEMBER_LIST").path("payload").path("members").get(0);
             assertThat(first.path("role").asText()).isEqualTo("host");
-            JdkGuest b = JdkGuest.joinWith(t.uri, join11("SRV123", "b"));
-            JdkGuest c = JdkGuest.joinWith(t.uri, join11("SRV123", "c"));
+            SocketGuest b = SocketGuest.joinWith(t.uri, join11("SRV123", "b"));
+            SocketGuest c = SocketGuest.joinWith(t.uri, join11("SRV123", "c"));
             b.nextOf("MEMBER_LIST");
             c.nextOf("MEMBER_LIST");
             b.nextOf("MEMBER_JOINED");
             a.send("{\"type\":\"LEAVE\"}");
-            for (JdkGuest g : new JdkGuest[] {b, c}) {
+            for (SocketGuest g : new SocketGuest[] {b, c}) {
                 assertThat(g.nextOf("MEMBER_LEFT").path("payload").path("deviceId").asText()).isEqualTo("a");
                 JsonNode changed = g.nextOf("HOST_CHANGED").path("payload");
                 assertThat(changed.path("hostId").asText()).isEqualTo("b");
@@ -163,7 +164,7 @@ class RolesAndHostingOverSocketsTest {
                 assertThat(changed.path("previousHostId").asText()).isEqualTo("a");
                 assertThat(changed.path("reason").asText()).isEqualTo("Host left");
             }
-            try (JdkGuest d = JdkGuest.joinWith(t.uri, join11("SRV123", "d"))) {
+            try (SocketGuest d = SocketGuest.joinWith(t.uri, join11("SRV123", "d"))) {
                 assertThat(d.next("WELCOME").path("payload").path("hostId").asText()).isEqualTo("b");
                 JsonNode list = d.next("MEMBER_LIST").path("payload").path("members");
                 assertThat(list.get(0).path("id").asText()).isEqualTo("b");
@@ -178,14 +179,14 @@ class RolesAndHostingOverSocketsTest {
     @Test
     void theHostHandsTheRoleOn_andTheNewHostEndsTheSession() {
         Session s = serverHosted(Duration.ofSeconds(60));
-        try (JdkGuest a = JdkGuest.joinWith(t.uri, join11("SRV123", "a"));
-                JdkGuest b = JdkGuest.joinWith(t.uri, join11("SRV123", "b"))) {
+        try (SocketGuest a = SocketGuest.joinWith(t.uri, join11("SRV123", "a"));
+                SocketGuest b = SocketGuest.joinWith(t.uri, join11("SRV123", "b"))) {
             a.nextOf("MEMBER_JOINED");
             b.nextOf("MEMBER_LIST");
             b.send(control("TRANSFER_HOST", "r-0", "{\"deviceId\":\"b\"}"));
             assertRefused(b, "r-0", "UNAUTHORIZED");
             a.send(control("TRANSFER_HOST", "r-1", "{\"deviceId\":\"b\"}"));
-            for (JdkGuest g : new JdkGuest[] {a, b}) {
+            for (SocketGuest g : new SocketGuest[] {a, b}) {
                 JsonNode changed = g.nextOf("HOST_CHANGED").path("payload");
                 assertThat(changed.path("hostId").asText()).isEqualTo("b");
                 assertThat(changed.path("reason").asText()).isEqualTo("Transferred");
@@ -198,7 +199,7 @@ class RolesAndHostingOverSocketsTest {
             assertRefused(a, "r-2", "UNAUTHORIZED");
             b.send(control("END_SESSION", "r-3", "{\"reason\":\"Good night\"}"));
             answer(b, "ACK", "r-3");
-            for (JdkGuest g : new JdkGuest[] {a, b}) {
+            for (SocketGuest g : new SocketGuest[] {a, b}) {
                 assertThat(g.nextOf("SESSION_CLOSED").path("payload").path("reason").asText()).isEqualTo("Good night");
                 assertThat(g.closeCode()).isEqualTo(1000);
             }
@@ -209,13 +210,13 @@ class RolesAndHostingOverSocketsTest {
     @Test
     void anEmptyServerHostedSession_closesAfterItsEmptyTimeout_andItsCodeIsNotFound() {
         Session s = serverHosted(Duration.ofSeconds(1)); // the shortest allowed
-        try (JdkGuest a = JdkGuest.joinWith(t.uri, join11("SRV123", "a"))) {
+        try (SocketGuest a = SocketGuest.joinWith(t.uri, join11("SRV123", "a"))) {
             a.nextOf("MEMBER_LIST");
             a.send("{\"type\":\"LEAVE\"}");
             assertThat(a.closeCode()).isEqualTo(1000);
         }
         Await.until("the empty session closed", () -> !s.isOpen());
-        try (JdkGuest late = JdkGuest.joinWith(t.uri, join11("SRV123", "z"))) {
+        try (SocketGuest late = SocketGuest.joinWith(t.uri, join11("SRV123", "z"))) {
             assertThat(late.next("ERROR").path("payload").path("code").asText()).isEqualTo("SESSION_NOT_FOUND");
             assertThat(late.closeCode()).isEqualTo(4500);
         }

@@ -7,6 +7,7 @@ import dev.loudsync.core.LeaveReason;
 import dev.loudsync.core.SessionConfig;
 import dev.loudsync.core.protocol.CloseCode;
 import dev.loudsync.core.protocol.ErrorCode;
+import dev.loudsync.testing.SocketGuest;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -147,7 +148,7 @@ class ServerStatsTest {
     void aBroadcast_countsAFramePerRecipient_andAStopCountsSessionClosedLeaves() throws Exception {
         t = new ServerTestSupport();
         var session = t.open(b -> b.latencyProbes(false));
-        try (JdkGuest a = JdkGuest.join(t.uri, "ABC123", "a"); JdkGuest b = JdkGuest.join(t.uri, "ABC123", "b")) {
+        try (SocketGuest a = SocketGuest.join(t.uri, "ABC123", "a"); SocketGuest b = SocketGuest.join(t.uri, "ABC123", "b")) {
             a.nextOf("MEMBER_JOINED");
             ServerStats before = awaitStats(t.server, "joins", s -> s.joinsAccepted() == 2);
             long sent = before.framesSent();
@@ -180,7 +181,7 @@ class ServerStatsTest {
         };
         t = new ServerTestSupport(b -> b.listener(broken));
         t.open();
-        try (JdkGuest wrong = JdkGuest.join(t.uri, "NOPE99", "w"); JdkGuest g = JdkGuest.join(t.uri, "ABC123", "g")) {
+        try (SocketGuest wrong = SocketGuest.join(t.uri, "NOPE99", "w"); SocketGuest g = SocketGuest.join(t.uri, "ABC123", "g")) {
             assertThat(wrong.next("ERROR").path("payload").path("code").asText()).isEqualTo("SESSION_NOT_FOUND");
             assertThat(g.next("WELCOME").path("payload").path("sessionId").asText()).isEqualTo("ABC123");
             ServerStats s = awaitStats(t.server, "both counted", x -> x.joinsAccepted() == 1);

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loudsync.core.Session;
 import dev.loudsync.netty.client.LoudSyncClient;
+import dev.loudsync.testing.SocketGuest;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -26,6 +28,8 @@ import org.junit.jupiter.api.Test;
 
 /** wss:// with a self-signed certificate that the test's clients trust. */
 class TlsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static final ServerTls.SelfSigned CERT = ServerTls.selfSigned(List.of("localhost", "127.0.0.1"));
 
@@ -64,7 +68,7 @@ class TlsTest {
         }).get(10, TimeUnit.SECONDS);
         ws.sendText("{\"type\":\"JOIN\",\"payload\":{\"sessionId\":\"ABC123\",\"deviceId\":\"a\",\"deviceName\":\"A\"}}",
                 true).get(10, TimeUnit.SECONDS);
-        JsonNode welcome = JdkGuest.JSON.readTree(received.poll(10, TimeUnit.SECONDS));
+        JsonNode welcome = JSON.readTree(received.poll(10, TimeUnit.SECONDS));
         assertThat(welcome.path("type").asText()).isEqualTo("WELCOME");
         assertThat(s.members()).hasSize(2);
         ws.abort();
@@ -94,7 +98,7 @@ class TlsTest {
                 .buildAsync(URI.create("wss://127.0.0.1:" + t.server.port() + "/"), new WebSocket.Listener() { })
                 .get(10, TimeUnit.SECONDS));
         assertThat(untrusted).isNotNull();
-        Throwable plain = catchThrowable(() -> JdkGuest.connect(URI.create("ws://127.0.0.1:" + t.server.port() + "/")));
+        Throwable plain = catchThrowable(() -> SocketGuest.connect(URI.create("ws://127.0.0.1:" + t.server.port() + "/")));
         assertThat(plain).isNotNull();
     }
 

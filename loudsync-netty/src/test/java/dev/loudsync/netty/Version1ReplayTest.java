@@ -6,6 +6,7 @@ import dev.loudsync.core.AuthDecision;
 import dev.loudsync.core.Member;
 import dev.loudsync.core.Session;
 import dev.loudsync.core.SessionConfig;
+import dev.loudsync.testing.SocketGuest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +34,7 @@ class Version1ReplayTest {
     private static final class Recording {
         final List<String> lines = new ArrayList<>();
 
-        void guest(String name, JdkGuest g, boolean closed) {
+        void guest(String name, SocketGuest g, boolean closed) {
             lines.add("guest " + name + (closed ? " closed " + g.closeCode() + " " + g.closeReason() : ""));
             for (String text : g.texts()) {
                 lines.add("  " + TOKENS.matcher(TIMES.matcher(text).replaceAll("\"$1\":0"))
@@ -78,8 +79,8 @@ class Version1ReplayTest {
                 + "\",\"deviceName\":\"N\",\"version\":\"1.0.0\"" + extra + "}}";
     }
 
-    private static JdkGuest joined(Server s, String device) {
-        JdkGuest g = JdkGuest.joinWith(s.t.uri, join(device, ""));
+    private static SocketGuest joined(Server s, String device) {
+        SocketGuest g = SocketGuest.joinWith(s.t.uri, join(device, ""));
         g.nextOf("MEMBER_LIST");
         return g;
     }
@@ -87,7 +88,7 @@ class Version1ReplayTest {
     private static List<String> refusals(Server server) {
         Recording r = new Recording();
         server.open(b -> b.maxMembers(2).pin("4321"));
-        try (JdkGuest member = JdkGuest.joinWith(server.t.uri, join("a", ",\"pin\":\"4321\""))) {
+        try (SocketGuest member = SocketGuest.joinWith(server.t.uri, join("a", ",\"pin\":\"4321\""))) {
             member.nextOf("MEMBER_LIST");
             String[] attempts = {join("b", ",\"pin\":\"4321\""),
                     "{\"type\":\"JOIN\",\"payload\":{\"sessionId\":\"ABC123\",\"deviceId\":7,\"deviceName\":\"N\"}}",
@@ -95,7 +96,7 @@ class Version1ReplayTest {
                     join("a", ",\"pin\":\"4321\""),
                     "{\"type\":\"JOIN\",\"payload\":{\"sessionId\":\"ZZZ999\",\"deviceId\":\"z\",\"deviceName\":\"N\"}}"};
             for (int i = 0; i < attempts.length; i++) {
-                JdkGuest g = JdkGuest.joinWith(server.t.uri, attempts[i]);
+                SocketGuest g = SocketGuest.joinWith(server.t.uri, attempts[i]);
                 g.closeCode();
                 r.guest("refused-" + i, g, true);
             }
@@ -107,7 +108,7 @@ class Version1ReplayTest {
     private static List<String> beforeJoiningAndBadFrames(Server server) {
         Recording r = new Recording();
         server.open(UnaryOperator.identity());
-        try (JdkGuest early = JdkGuest.connect(server.t.uri); JdkGuest g = joined(server, "a")) {
+        try (SocketGuest early = SocketGuest.connect(server.t.uri); SocketGuest g = joined(server, "a")) {
             early.send("{\"type\":\"PING\",\"timestamp\":1234}");
             early.next("PONG");
             early.send("{\"type\":\"HEARTBEAT\",\"payload\":{\"deviceId\":\"x\"}}");
@@ -133,13 +134,13 @@ class Version1ReplayTest {
     private static List<String> messagesLeavingAndKicks(Server server) {
         Recording r = new Recording();
         Session s = server.open(UnaryOperator.identity());
-        try (JdkGuest a = joined(server, "a"); JdkGuest b = joined(server, "b"); JdkGuest c = joined(server, "c");
-                JdkGuest d = joined(server, "d")) {
+        try (SocketGuest a = joined(server, "a"); SocketGuest b = joined(server, "b"); SocketGuest c = joined(server, "c");
+                SocketGuest d = joined(server, "d")) {
             a.nextOf("MEMBER_JOINED");
             a.nextOf("MEMBER_JOINED");
             a.nextOf("MEMBER_JOINED");
             a.send("{\"type\":\"CHAT\",\"payload\":{\"text\":\"hi\"}}");
-            for (JdkGuest g : new JdkGuest[] {a, b, c, d}) {
+            for (SocketGuest g : new SocketGuest[] {a, b, c, d}) {
                 g.nextOf("CHAT");
             }
             b.send("{\"type\":\"HEARTBEAT\",\"payload\":{\"deviceId\":\"b\",\"latency\":45}}");

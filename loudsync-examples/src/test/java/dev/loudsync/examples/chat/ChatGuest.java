@@ -3,30 +3,31 @@ package dev.loudsync.examples.chat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.loudsync.examples.host.WsGuest;
+import dev.loudsync.testing.SocketGuest;
 import java.net.URI;
 import java.time.Duration;
 
 /**
- * A chat client written against the wire contract alone: the example host's JDK WebSocket guest
- * ({@link WsGuest}: queues every message but the host's liveness traffic, records the close),
+ * A chat client written against the wire contract alone: the test kit's JDK WebSocket guest
+ * ({@link SocketGuest}, here without the host's latency updates),
  * speaking 1.1 with a token in {@code JOIN.auth} and request ids.
  */
 final class ChatGuest implements AutoCloseable {
 
-    static final ObjectMapper JSON = WsGuest.JSON;
+    static final ObjectMapper JSON = new ObjectMapper();
     private static final long WAIT_SECONDS = 10;
 
-    private final WsGuest ws;
+    private final SocketGuest ws;
     private int nextId;
 
-    private ChatGuest(WsGuest ws) {
+    private ChatGuest(SocketGuest ws) {
         this.ws = ws;
     }
 
     /** Connects and sends a 1.1 {@code JOIN} for {@code roomId} with {@code token} as {@code auth} (none if null). */
     static ChatGuest join(URI uri, String roomId, String deviceId, String token) {
-        return new ChatGuest(WsGuest.join(uri, roomId, deviceId, "asked-for name", "1.1.0", token));
+        return new ChatGuest(SocketGuest.connect(uri).ignoring("MEMBER_UPDATED")
+                .sendJoin(roomId, deviceId, "asked-for name", "1.1.0", token));
     }
 
     /** Sends a message; {@code id} null for none. */
@@ -65,15 +66,15 @@ final class ChatGuest implements AutoCloseable {
 
     /** Waits up to {@code seconds} for a message; null if none came. */
     JsonNode poll(long seconds) {
-        return ws.poll(seconds);
+        return ws.poll(Duration.ofSeconds(seconds));
     }
 
-    WsGuest.Close closeFrame() {
+    SocketGuest.Close closeFrame() {
         return ws.closeFrame();
     }
 
     boolean isQuiet() {
-        return ws.isQuiet();
+        return !ws.hasMessage();
     }
 
     /** Says goodbye with {@code LEAVE}. */

@@ -3,6 +3,7 @@ package dev.loudsync.examples.host;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.loudsync.testing.SocketGuest;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -119,7 +120,7 @@ class GuestPageBrowserIT {
         WebDriver bob = browser();
         joinAs(alice, page, "Alice");
         joinAs(bob, page, "Bob");
-        try (WsGuest carol = WsGuest.join(ws, "TEST42", "carol", "Carol")) {
+        try (SocketGuest carol = TestHost.sendJoin(ws, "TEST42", "carol", "Carol")) {
             carol.joined();
             awaitMembers(alice, 4); // the host and three guests
             awaitMembers(bob, 4);

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.loudsync.testing.SocketGuest;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,12 +32,12 @@ class HostProcessIT {
 
     private final BlockingQueue<String> stdout = new LinkedBlockingQueue<>();
     private final BlockingQueue<String> stderr = new LinkedBlockingQueue<>();
-    private final List<WsGuest> guests = new ArrayList<>();
+    private final List<SocketGuest> guests = new ArrayList<>();
     private Process process;
 
     @AfterEach
     void cleanUp() throws InterruptedException {
-        guests.forEach(WsGuest::close);
+        guests.forEach(SocketGuest::close);
         if (process != null && process.isAlive()) {
             process.destroy();
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
@@ -49,7 +50,7 @@ class HostProcessIT {
     void guestsJoinChatAndAreKicked_thenSigtermClosesSessionAndExits0() throws Exception {
         URI uri = startHost();
 
-        WsGuest a = join(uri, "a", "A");
+        SocketGuest a = join(uri, "a", "A");
         JsonNode welcome = a.next("WELCOME").path("payload");
         assertThat(welcome.path("sessionId").asText()).isEqualTo("TEST42");
         assertThat(welcome.path("hostName").asText()).isEqualTo("TestHost");
@@ -58,7 +59,7 @@ class HostProcessIT {
         assertThat(hostId).matches("host-[0-9a-f]{8}");
         assertThat(ids(a.next("MEMBER_LIST"))).containsExactly(hostId, "a");
 
-        WsGuest b = join(uri, "b", "B");
+        SocketGuest b = join(uri, "b", "B");
         b.next("WELCOME");
         JsonNode list = b.next("MEMBER_LIST");
         assertThat(ids(list)).containsExactly(hostId, "a", "b");
@@ -69,8 +70,8 @@ class HostProcessIT {
         assertThat(joined.path("name").asText()).isEqualTo("B");
         awaitLine(stderr, l -> l.contains("Joined: b (B)"));
 
-        a.sendChat("hi all");
-        for (WsGuest g : List.of(a, b)) {
+        a.send("CHAT", TestHost.JSON.createObjectNode().put("text", "hi all"));
+        for (SocketGuest g : List.of(a, b)) {
             JsonNode chat = g.next("CHAT").path("payload");
             assertThat(chat.path("from").asText()).isEqualTo("a");
             assertThat(chat.path("text").asText()).isEqualTo("hi all");
@@ -103,7 +104,7 @@ class HostProcessIT {
         awaitLine(stderr, l -> l.contains("Standard input closed"));
 
         assertThat(process.isAlive()).isTrue();
-        WsGuest c = join(uri, "c", "C");
+        SocketGuest c = join(uri, "c", "C");
         c.next("WELCOME");
         c.next("MEMBER_LIST");
         terminate();
@@ -114,7 +115,7 @@ class HostProcessIT {
     @Test
     void closeCommand_closesSessionAndExits0() throws Exception {
         URI uri = startHost();
-        WsGuest a = join(uri, "a", "A");
+        SocketGuest a = join(uri, "a", "A");
         a.next("WELCOME");
         a.next("MEMBER_LIST");
 
@@ -136,10 +137,10 @@ class HostProcessIT {
         assertThat(metrics).matches("Metrics: http://127\\.0\\.0\\.1:\\d+/metrics and http://127\\.0\\.0\\.1:\\d+/health");
         URI base = URI.create(metrics.substring("Metrics: ".length(), metrics.indexOf("/metrics")));
 
-        WsGuest a = join(uri, "a", "A");
+        SocketGuest a = join(uri, "a", "A");
         a.next("WELCOME");
         String line = awaitLine(stderr, l -> l.contains("\"Joined: a (A)\""));
-        JsonNode event = WsGuest.JSON.readTree(line);
+        JsonNode event = TestHost.JSON.readTree(line);
         assertThat(event.path("level").asText()).isEqualTo("INFO");
         assertThat(event.path("kvpList").toString()).contains("{\"event\":\"join\"}", "{\"member\":\"a\"}");
 
@@ -186,7 +187,7 @@ class HostProcessIT {
         // The script execs java: the process is the JVM itself, with the launcher's settings.
         List<String> jvmArguments = List.of(process.info().arguments().orElseThrow());
         assertThat(jvmArguments).contains("-XX:+UseSerialGC", "-Xms16m", "-Xmx512m", "-XX:TieredStopAtLevel=1");
-        WsGuest a = join(uri, "a", "A");
+        SocketGuest a = join(uri, "a", "A");
         a.next("WELCOME");
         a.next("MEMBER_LIST");
         terminate();
@@ -298,8 +299,8 @@ class HostProcessIT {
         assertThat(process.exitValue()).isEqualTo(code);
     }
 
-    private WsGuest join(URI uri, String deviceId, String deviceName) {
-        WsGuest g = WsGuest.join(uri, "TEST42", deviceId, deviceName);
+    private SocketGuest join(URI uri, String deviceId, String deviceName) {
+        SocketGuest g = TestHost.sendJoin(uri, "TEST42", deviceId, deviceName);
         guests.add(g);
         return g;
     }

@@ -3,6 +3,7 @@ package dev.loudsync.examples.host;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.loudsync.testing.SocketGuest;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -62,7 +63,7 @@ class MetricsEndpointTest {
                 "process_uptime_seconds");
 
         host.join("a", "Phone A");
-        WsGuest wrong = WsGuest.join(host.uri, "WRONG1", "w", "W");
+        SocketGuest wrong = TestHost.sendJoin(host.uri, "WRONG1", "w", "W");
         assertThat(wrong.next("ERROR").at("/payload/code").asText()).isEqualTo("SESSION_NOT_FOUND");
         assertThatThrownBy(() -> http.newWebSocketBuilder().header("Origin", "http://evil.example")
                 .buildAsync(host.uri, new WebSocket.Listener() { }).get(10, TimeUnit.SECONDS))

@@ -9,6 +9,7 @@ import dev.loudsync.netty.LoudSyncServer;
 import dev.loudsync.netty.client.ClientListener;
 import dev.loudsync.netty.client.LoudSyncClient;
 import dev.loudsync.netty.client.RequestFailedException;
+import dev.loudsync.testing.Await;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -113,12 +114,8 @@ final class JamFixture implements AutoCloseable {
         }
     }
 
-    static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as(what).isLessThan(until);
-            Thread.sleep(5); // polling a condition with a deadline
-        }
+    static void await(BooleanSupplier condition, String what) {
+        Await.until(what, condition);
     }
 
     static Map<String, Object> map(Object o) {

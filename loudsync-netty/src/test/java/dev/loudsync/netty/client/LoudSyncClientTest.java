@@ -13,6 +13,7 @@ import dev.loudsync.core.TimeSource;
 import dev.loudsync.core.protocol.HostMessage;
 import dev.loudsync.netty.LoudSyncServer;
 import dev.loudsync.netty.testing.TcpProxy;
+import dev.loudsync.testing.Await;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -105,12 +106,8 @@ class LoudSyncClientTest {
                 .listener(listener)).build();
     }
 
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as(what).isLessThan(until);
-            Thread.sleep(5); // polling a condition with a deadline
-        }
+    private static void await(BooleanSupplier condition, String what) {
+        Await.until(what, condition);
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.loudsync.netty.discovery;
 
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.loudsync.testing.Await;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -45,17 +46,7 @@ final class DiscoveryTestSupport {
 
     /** Waits until {@code condition} holds, polling every 5 ms, failing after {@code timeout}. */
     static void await(String what, Duration timeout, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                fail("timed out after %d ms waiting for %s", timeout.toMillis(), what);
-            }
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                throw new AssertionError(e);
-            }
-        }
+        Await.until(what, timeout, condition);
     }
 
     /** Joins a session over the JDK's WebSocket client; the socket stays open until aborted. */

@@ -82,46 +82,4 @@ public final class Harness {
     public void advanceMillis(long millis) {
         time.advance(Duration.ofMillis(millis));
     }
-
-    /** Records every listener event as a line, in order. */
-    public static final class Events implements SessionListener {
-        public final List<String> lines = new ArrayList<>();
-
-        @Override
-        public void memberJoined(Session session, Member member) {
-            lines.add("joined " + member.id());
-        }
-
-        @Override
-        public void memberLeft(Session session, Member member, LeaveReason reason) {
-            lines.add("left " + member.id() + " " + reason);
-        }
-
-        @Override
-        public void memberUpdated(Session session, Member member) {
-            lines.add("updated " + member.id() + " " + member.status()
-                    + member.latencyMillis().stream().mapToObj(l -> " " + l + "ms").findFirst().orElse(""));
-        }
-
-        @Override
-        public void hostChanged(Session session, Member host, Member previousHost) {
-            lines.add("host " + host.id() + " after " + previousHost.id());
-        }
-
-        @Override
-        public void joinRequested(Session session, dev.loudsync.core.JoinRequest request) {
-            lines.add("requested " + request.deviceId());
-        }
-
-        @Override
-        public void sessionClosed(Session session) {
-            lines.add("closed");
-        }
-
-        public List<String> take() {
-            List<String> copy = List.copyOf(lines);
-            lines.clear();
-            return copy;
-        }
-    }
 }

@@ -10,6 +10,7 @@ import dev.loudsync.core.protocol.ErrorCode;
 import dev.loudsync.core.protocol.GuestMessage;
 import dev.loudsync.core.protocol.HostMessage;
 import dev.loudsync.testing.InMemoryGuest;
+import dev.loudsync.testing.SessionEvents;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class LeavingTest {
 
     private final Harness h = new Harness();
-    private final Harness.Events events = new Harness.Events();
+    private final SessionEvents events = new SessionEvents();
     private Session s;
     private InMemoryGuest leaver;
     private InMemoryGuest other;

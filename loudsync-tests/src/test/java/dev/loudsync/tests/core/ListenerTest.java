@@ -7,6 +7,7 @@ import dev.loudsync.core.Session;
 import dev.loudsync.core.SessionListener;
 import dev.loudsync.core.protocol.GuestMessage;
 import dev.loudsync.testing.InMemoryGuest;
+import dev.loudsync.testing.SessionEvents;
 import org.junit.jupiter.api.Test;
 
 class ListenerTest {
@@ -16,7 +17,7 @@ class ListenerTest {
     @Test
     void eventsArriveInTheOrderTheyHappened() {
         Session s = h.open(b -> b.latencyProbes(false));
-        Harness.Events events = new Harness.Events();
+        SessionEvents events = new SessionEvents();
         s.addListener(events);
         InMemoryGuest a = h.join(s, "a");
         h.join(s, "b");
@@ -37,7 +38,7 @@ class ListenerTest {
                 throw new IllegalStateException("listener bug");
             }
         };
-        Harness.Events events = new Harness.Events();
+        SessionEvents events = new SessionEvents();
         s.addListener(broken);
         s.addListener(events);
         InMemoryGuest a = h.join(s, "a");
@@ -50,7 +51,7 @@ class ListenerTest {
     @Test
     void aRemovedListener_hearsNothingMore() {
         Session s = h.open();
-        Harness.Events events = new Harness.Events();
+        SessionEvents events = new SessionEvents();
         s.addListener(events);
         s.addListener(events);
         h.join(s, "a");
@@ -62,7 +63,7 @@ class ListenerTest {
     @Test
     void aListenerCanCallTheSession_andItsActionRunsAfterTheCurrentEvent() {
         Session s = h.open();
-        Harness.Events events = new Harness.Events();
+        SessionEvents events = new SessionEvents();
         s.addListener(new SessionListener() {
             @Override
             public void memberJoined(Session session, Member member) {

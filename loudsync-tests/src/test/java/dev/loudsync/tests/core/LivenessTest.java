@@ -11,6 +11,7 @@ import dev.loudsync.core.protocol.ErrorCode;
 import dev.loudsync.core.protocol.GuestMessage;
 import dev.loudsync.core.protocol.HostMessage;
 import dev.loudsync.testing.InMemoryGuest;
+import dev.loudsync.testing.SessionEvents;
 import java.time.Duration;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class LivenessTest {
 
     private final Harness h = new Harness();
-    private final Harness.Events events = new Harness.Events();
+    private final SessionEvents events = new SessionEvents();
 
     private Session open() {
         Session s = h.open(b -> b.latencyProbes(false));
@@ -51,7 +52,7 @@ class LivenessTest {
         assertThat(left.reason().wireText()).isEqualTo("Heartbeat timeout");
         assertThat(s.members()).extracting(Member::id).containsExactly("host-1", "other");
         assertThat(other.isOpen()).isTrue();
-        assertThat(events.lines).contains("left silent TIMED_OUT");
+        assertThat(events.lines()).contains("left silent TIMED_OUT");
     }
 
     @Test

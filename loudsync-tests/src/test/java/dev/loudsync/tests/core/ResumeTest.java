@@ -11,6 +11,7 @@ import dev.loudsync.core.protocol.ErrorCode;
 import dev.loudsync.core.protocol.GuestMessage.Join;
 import dev.loudsync.core.protocol.HostMessage;
 import dev.loudsync.testing.InMemoryGuest;
+import dev.loudsync.testing.SessionEvents;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class ResumeTest {
 
     private final Harness h = new Harness();
-    private final Harness.Events events = new Harness.Events();
+    private final SessionEvents events = new SessionEvents();
 
     /** Lets {@code seconds} pass while {@code c} answers keep-alive probes. */
     private void keepAlive(InMemoryGuest c, int seconds) {

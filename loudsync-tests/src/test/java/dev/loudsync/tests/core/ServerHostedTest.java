@@ -15,6 +15,7 @@ import dev.loudsync.core.protocol.ErrorCode;
 import dev.loudsync.core.protocol.GuestMessage;
 import dev.loudsync.core.protocol.HostMessage;
 import dev.loudsync.testing.InMemoryGuest;
+import dev.loudsync.testing.SessionEvents;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.Test;
 class ServerHostedTest {
 
     private final Harness h = new Harness();
-    private final Harness.Events events = new Harness.Events();
+    private final SessionEvents events = new SessionEvents();
 
     private Session open(UnaryOperator<SessionConfig.Builder> customize) {
         Session s = h.openServerHosted(b -> customize.apply(b.latencyProbes(false).maxMembers(8)));
@@ -86,7 +87,7 @@ class ServerHostedTest {
             assertThat(g.members()).isEqualTo(s.members());
         }
         assertThat(s.members()).extracting(Member::id).containsExactly("c", "b");
-        assertThat(events.lines).contains("host c after a");
+        assertThat(events.lines()).contains("host c after a");
     }
 
     @Test
@@ -200,7 +201,7 @@ class ServerHostedTest {
         assertThat(s.isOpen()).isTrue();
         h.advance(Duration.ofSeconds(6)); // at most one tick after the timeout
         assertThat(s.isOpen()).isFalse();
-        assertThat(events.lines).contains("closed");
+        assertThat(events.lines()).contains("closed");
         InMemoryGuest late = h.join(s, "late");
         assertThat(late.nextError().code()).isEqualTo(ErrorCode.SESSION_NOT_FOUND);
         assertThat(late.closeCode()).isEqualTo(CloseCode.SESSION_NOT_FOUND);

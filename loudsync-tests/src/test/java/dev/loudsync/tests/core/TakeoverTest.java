@@ -10,6 +10,7 @@ import dev.loudsync.core.protocol.ErrorCode;
 import dev.loudsync.core.protocol.GuestMessage;
 import dev.loudsync.core.protocol.HostMessage;
 import dev.loudsync.testing.InMemoryGuest;
+import dev.loudsync.testing.SessionEvents;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class TakeoverTest {
 
     private final Harness h = new Harness();
-    private final Harness.Events events = new Harness.Events();
+    private final SessionEvents events = new SessionEvents();
 
     private Session open() {
         Session s = h.open(b -> b.latencyProbes(false));
