@@ -34,6 +34,13 @@ final class Latency {
     private final ArrayDeque<MemberState> waiting = new ArrayDeque<>();
     /** Frames that latency-only updates may still cost. */
     private long frames;
+    /**
+     * The audience's size in a session where not everyone sees latencies, counted once a liveness
+     * period (-1: count again): a change is weighed on every {@code PONG}, and counting there would
+     * cost a pass over every member each time. Members who join or change role within the period
+     * move the budget's estimate by a frame each, until the next count.
+     */
+    private int audience = -1;
 
     /** Where a published change goes. */
     @FunctionalInterface
@@ -118,6 +125,11 @@ final class Latency {
         }
     }
 
+    /** A liveness period begins: the audience is counted again. */
+    void newPeriod() {
+        audience = -1;
+    }
+
     private void publishNow(MemberState m, int latency) {
         frames -= updateCost();
         m.pendingLatency(-1);
@@ -133,11 +145,14 @@ final class Latency {
         if (everyoneSees()) {
             return roster.size();
         }
-        int audience = 0;
-        for (MemberState m : roster.guests()) {
-            if (inAudience(m)) {
-                audience++;
+        if (audience < 0) {
+            int count = 0;
+            for (MemberState m : roster.guests()) {
+                if (inAudience(m)) {
+                    count++;
+                }
             }
+            audience = count;
         }
         return Math.max(1, audience);
     }

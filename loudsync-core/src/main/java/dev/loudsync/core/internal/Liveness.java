@@ -26,8 +26,10 @@ import java.util.concurrent.Future;
  * and checks go out a slot at a time, evenly over the period, instead of in one burst that would
  * delay the application's broadcasts behind thousands of the host's own frames. Past
  * {@value #MAX_PROBES_PER_PERIOD} members, a period's latency {@code PING}s go to a rotating share
- * of them, since the latency budget could not publish more changes anyway. Confined to the
- * session's executor.
+ * of them, since the latency budget could not publish more changes anyway. A slot looks only at its
+ * own members: they are sorted into slots once a period, at its start, and newcomers join theirs as
+ * they come, so a period costs one pass over the members however many slots it has. Confined to
+ * the session's executor.
  */
 final class Liveness {
 
@@ -58,6 +60,8 @@ final class Liveness {
     private int slots = 1;
     private int slot;
     private long period;
+    /** This period's guests by slot, in list order, newcomers after them; members who left are skipped. */
+    private final List<List<MemberState>> bySlot = new ArrayList<>();
     /** The last application message or join, {@code TimeSource.nanoTime()}. */
     private long lastActivityNanos;
     /** Since when the session has no members; meaningful while it has none. */
@@ -121,8 +125,13 @@ final class Liveness {
             return;
         }
         long now = time.nanoTime();
-        if (slot == 0 && !periodStart(now)) {
-            return;
+        if (slot == 0) {
+            if (!periodStart(now)) {
+                return;
+            }
+            sortIntoSlots();
+        } else {
+            roster.takeAdded(m -> bySlot.get(m.phase() % slots).add(m));
         }
         long timeout = config.heartbeatTimeout().toNanos();
         int shares = (roster.size() + MAX_PROBES_PER_PERIOD - 1) / MAX_PROBES_PER_PERIOD;
@@ -130,8 +139,8 @@ final class Liveness {
         List<MemberState> graceOver = new ArrayList<>();
         List<Connection> alive = new ArrayList<>();
         List<Connection> probed = new ArrayList<>();
-        for (MemberState m : roster.guests()) {
-            if (m.phase() % slots != slot) {
+        for (MemberState m : bySlot.get(slot)) {
+            if (!roster.contains(m)) {
                 continue;
             }
             if (!m.isConnected()) {
@@ -169,6 +178,21 @@ final class Liveness {
             slots = slotsFor(roster.size());
         }
         schedule();
+    }
+
+    /** Sorts the guests into this period's {@link #slots} slots by their phase. */
+    private void sortIntoSlots() {
+        roster.takeAdded(m -> { }); // all of them are in the roster's list
+        latency.newPeriod();
+        while (bySlot.size() < slots) {
+            bySlot.add(new ArrayList<>());
+        }
+        for (List<MemberState> members : bySlot) {
+            members.clear();
+        }
+        for (MemberState m : roster.guests()) {
+            bySlot.get(m.phase() % slots).add(m);
+        }
     }
 
     /**

@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * A session's members in list order, and the immutable snapshot everyone else reads.
@@ -30,6 +31,8 @@ final class Roster {
     private volatile List<Member> snapshot;
     /** The phase the next new member gets: members are spread over the liveness period in join order. */
     private int nextPhase;
+    /** Guests added since {@link #takeAdded} last ran: the liveness check places them in their slot. */
+    private final ArrayList<MemberState> added = new ArrayList<>();
 
     /** @param hostDevice the host device, or null for a server-hosted session */
     Roster(Member hostDevice) {
@@ -83,7 +86,16 @@ final class Roster {
         m.phaseIfNone(nextPhase++ & Integer.MAX_VALUE);
         byId.put(m.id(), m);
         insert(m);
+        added.add(m);
         changed();
+    }
+
+    /** Hands the guests added since the last call to {@code to}, in the order they came, and forgets them. */
+    void takeAdded(Consumer<MemberState> to) {
+        for (int i = 0; i < added.size(); i++) {
+            to.accept(added.get(i));
+        }
+        added.clear();
     }
 
     void remove(MemberState m) {

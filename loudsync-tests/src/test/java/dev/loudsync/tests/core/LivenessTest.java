@@ -328,6 +328,29 @@ class LivenessTest {
     }
 
     @Test
+    void inALargeSession_aNewcomerMidPeriodGetsItsKeepAlives_andOneWhoLeftGetsNoMore() {
+        Session s = h.open(b -> b.latencyProbes(false).maxMembers(200));
+        java.util.List<InMemoryGuest> guests = joinMany(s, 130); // 131 members: 3 slots of 1.67 s
+        h.advance(Duration.ofMillis(4_900)); // the first period, of one slot
+        heartbeats(guests);
+        h.advance(Duration.ofMillis(2_000)); // into the second period, its first slot done
+        InMemoryGuest late = h.join(GuestMessage.Join.of(s.id(), "late", "Late"));
+        late.drain();
+        guests.get(0).send(new GuestMessage.Leave(null));
+        int leaverBefore = guests.get(0).keepAlives();
+        for (int period = 1; period <= 3; period++) {
+            heartbeats(guests.subList(1, guests.size()));
+            late.send(new GuestMessage.Heartbeat("late", null));
+            h.advance(Duration.ofSeconds(5));
+            // Its slot (the second) was still ahead when it joined: one keep-alive in that period already.
+            assertThat(late.keepAlives()).as("keep-alives of the newcomer after %d periods", period)
+                    .isEqualTo(period);
+        }
+        assertThat(guests.get(0).keepAlives()).as("the leaver's").isEqualTo(leaverBefore);
+        assertThat(s.members()).extracting(m -> m.id()).contains("late");
+    }
+
+    @Test
     void pastAThousandMembers_aPeriodsLatencyPingGoesToARotatingShare() {
         Session s = h.open(b -> b.maxMembers(1501)); // latency probes on
         java.util.List<InMemoryGuest> guests = joinMany(s, 1500);
