@@ -4,4 +4,4 @@ rem for a small host; see the comments of the loudsync-host script beside it. JA
 rem command, JAVA_OPTS adds or overrides settings; every argument goes to the host.
 setlocal
 if "%JAVA%"=="" set JAVA=java
-"%JAVA%" -XX:+UseSerialGC -Xms16m -Xmx512m -XX:TieredStopAtLevel=1 -Dio.netty.allocator.maxOrder=7 %JAVA_OPTS% -jar "%~dp0loudsync-host.jar" %*
+"%JAVA%" -XX:+UseSerialGC -Xms16m -Xmx512m -XX:TieredStopAtLevel=1 %JAVA_OPTS% -jar "%~dp0loudsync-host.jar" %*

@@ -186,8 +186,7 @@ class HostProcessIT {
 
         // The script execs java: the process is the JVM itself, with the launcher's settings.
         List<String> jvmArguments = List.of(process.info().arguments().orElseThrow());
-        assertThat(jvmArguments).contains("-XX:+UseSerialGC", "-Xms16m", "-Xmx512m", "-XX:TieredStopAtLevel=1",
-                "-Dio.netty.allocator.maxOrder=7");
+        assertThat(jvmArguments).contains("-XX:+UseSerialGC", "-Xms16m", "-Xmx512m", "-XX:TieredStopAtLevel=1");
         SocketGuest a = join(uri, "a", "A");
         a.next("WELCOME");
         a.next("MEMBER_LIST");
