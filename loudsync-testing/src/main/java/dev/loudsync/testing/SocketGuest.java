@@ -21,6 +21,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -68,6 +69,11 @@ public final class SocketGuest implements AutoCloseable {
     private final CompletableFuture<Void> answered = new CompletableFuture<>();
     private final Listener listener = new Listener();
     private final WebSocket socket;
+    /**
+     * The last data message handed to the socket: the JDK's client takes one at a time, and the
+     * answers to host {@code PING}s go out from its own thread while a test sends from another.
+     */
+    private CompletableFuture<?> sending = CompletableFuture.completedFuture(null);
 
     private SocketGuest(URI uri, Map<String, String> headers) {
         WebSocket.Builder builder = CLIENT.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(WAIT_SECONDS));
@@ -162,13 +168,13 @@ public final class SocketGuest implements AutoCloseable {
 
     /** Sends {@code text} as one text frame, as it is. */
     public void send(String text) {
-        wait(socket.sendText(text, true), "the send of " + text);
+        wait(inOrder(() -> socket.sendText(text, true)), "the send of " + text);
     }
 
     /** Sends {@code text}, or returns false when the connection's output is already closed. */
     public boolean trySend(String text) {
         try {
-            socket.sendText(text, true).orTimeout(WAIT_SECONDS, TimeUnit.SECONDS).join();
+            inOrder(() -> socket.sendText(text, true)).orTimeout(WAIT_SECONDS, TimeUnit.SECONDS).join();
             return true;
         } catch (CompletionException e) {
             if (e.getCause() instanceof IOException) {
@@ -180,7 +186,15 @@ public final class SocketGuest implements AutoCloseable {
 
     /** Sends {@code bytes} as one binary frame. */
     public void sendBinary(byte[] bytes) {
-        wait(socket.sendBinary(ByteBuffer.wrap(bytes), true), "the send of " + bytes.length + " bytes");
+        wait(inOrder(() -> socket.sendBinary(ByteBuffer.wrap(bytes), true)),
+                "the send of " + bytes.length + " bytes");
+    }
+
+    /** Starts {@code send} once every earlier send of this guest has ended, however it ended. */
+    private synchronized CompletableFuture<WebSocket> inOrder(Supplier<CompletableFuture<WebSocket>> send) {
+        CompletableFuture<WebSocket> next = sending.handle((done, error) -> null).thenCompose(ignored -> send.get());
+        sending = next;
+        return next;
     }
 
     /** Waits up to {@code timeout} for the next message; null if none came. */
@@ -297,7 +311,7 @@ public final class SocketGuest implements AutoCloseable {
             }
             ObjectNode pong = JSON.createObjectNode().put("type", "PONG").put("timestamp", System.currentTimeMillis());
             pong.putObject("payload").put("pingTimestamp", node.path("timestamp").asLong());
-            webSocket.sendText(pong.toString(), true);
+            inOrder(() -> webSocket.sendText(pong.toString(), true));
             return;
         }
         if (ignored.contains(type)) {
