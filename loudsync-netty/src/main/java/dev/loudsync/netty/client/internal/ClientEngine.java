@@ -29,6 +29,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -233,6 +234,13 @@ public final class ClientEngine {
                 } catch (Exception e) {
                     log.debug("Leaving did not finish: {}", e.toString());
                 }
+                // Done waiting (or told to stop): end now rather than when the leave's close is due,
+                // and before the loop stops, so the final state is set on it.
+                try {
+                    loop.execute(this::endNow);
+                } catch (RejectedExecutionException e) {
+                    log.debug("The client's loop stopped before it could end the connection");
+                }
             }
         }
         if (ownGroup != null) {
@@ -244,6 +252,26 @@ public final class ClientEngine {
     }
 
     // ---- event loop
+
+    /** The end {@code close()} asks for: the connection closed, the client disconnected. */
+    private void endNow() {
+        finalEnd = true;
+        cancel(reconnectTask);
+        liveness.stop();
+        requests.connectionEnded();
+        Channel ch = channel;
+        if (ch != null && ch.isActive()) {
+            ch.close(); // its end, if it arrives, finds the client already disconnected
+        }
+        if (leaving != null) {
+            leaving.complete(null);
+            leaving = null;
+        }
+        failConnecting(new IllegalStateException("closed"));
+        if (state != ClientState.FAILED) {
+            setState(ClientState.DISCONNECTED);
+        }
+    }
 
     private void open() {
         closeCode = 0;
