@@ -139,7 +139,10 @@ public final class LoudSyncServer implements AutoCloseable {
         return runtime.stats();
     }
 
-    /** Bytes waiting to be written to all connections, as the outbound budget counts them (for monitoring). */
+    /**
+     * Bytes waiting to be written to all connections, each connection's counted (a broadcast frame
+     * once for every connection it waits for, so more than the memory they hold); for monitoring.
+     */
     public long outboundBytes() {
         return runtime.outboundBytes();
     }
@@ -385,8 +388,9 @@ public final class LoudSyncServer implements AutoCloseable {
          * {@code -XX:MaxDirectMemorySize}, which defaults to the maximum heap), and no less than
          * {@link #maxOutboundBytes}. Past it, the connections holding the most unsent bytes are
          * closed as too slow (4004, their members leave as slow connections), largest first, until
-         * the rest fit; the others carry on. A broadcast frame, shared in memory, counts once for
-         * every connection it waits for, so the memory held is at most this, often much less.
+         * the rest fit; the others carry on. It bounds memory: a broadcast frame, one buffer for
+         * every connection it waits for, counts once (the server reads its allocator's metric when
+         * the connections' own counts, {@link LoudSyncServer#outboundBytes()}, add up to more).
          */
         public Builder outboundBudget(long bytes) {
             Checks.once(outboundBudget, "outboundBudget");

@@ -83,7 +83,8 @@ public final class ServerRuntime {
      */
     public ServerRuntime(Settings settings, ServerListener listener, SessionOpener opener) {
         this.settings = settings;
-        this.metrics = new ServerMetrics(listener, new OutboundBudget(settings.outboundBudget()));
+        this.metrics = new ServerMetrics(listener, new OutboundBudget(settings.outboundBudget(),
+                OutboundBudget.memoryOf(ByteBufAllocator.DEFAULT)));
         if (settings.workerGroup() != null) {
             this.boss = settings.bossGroup();
             this.worker = settings.workerGroup();
