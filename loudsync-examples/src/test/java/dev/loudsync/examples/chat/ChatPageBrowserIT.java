@@ -2,17 +2,16 @@ package dev.loudsync.examples.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.loudsync.examples.testing.Browsers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,9 +20,6 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -36,47 +32,31 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 class ChatPageBrowserIT {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Duration WAIT = Duration.ofSeconds(20);
 
     @TempDir
     Path dir;
 
+    private Browsers browsers;
     private ChatTestHost host;
-    private final List<WebDriver> browsers = new ArrayList<>();
 
     @BeforeEach
     void needsABrowser() {
-        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
-            String reason = "Chromium or ChromeDriver not installed (" + CHROMIUM + ", " + CHROMEDRIVER
-                    + "): install Debian's chromium and chromium-driver, as .ci/run does";
-            System.err.println("SKIPPED ChatPageBrowserIT: " + reason);
-            Assumptions.abort(reason);
-        }
+        browsers = Browsers.forTest("ChatPageBrowserIT");
         host = new ChatTestHost("jdbc:sqlite:" + dir.resolve("chat.db"), null, null, ChatApp.Settings.DEFAULTS);
     }
 
     @AfterEach
-    void cleanUp() {
-        browsers.forEach(WebDriver::quit);
-        if (host != null) {
-            host.close();
+    void cleanUp() throws IOException {
+        try (Browsers closing = browsers) {
+            if (host != null) {
+                host.close();
+            }
         }
     }
 
     private WebDriver browser(String size) throws IOException {
-        Path profile = Files.createTempDirectory(dir, "chromium");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-quic", "--no-first-run", "--window-size=" + size, "--user-data-dir=" + profile);
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-        WebDriver driver = new ChromeDriver(service, options);
-        browsers.add(driver);
-        return driver;
+        return browsers.open(size);
     }
 
     private static WebDriverWait waiting(WebDriver b) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.loudsync.examples.testing.JarProcess;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.URI;
@@ -90,7 +91,7 @@ class GuestProcessIT {
         try (JarProcess guest = new JarProcess("loudsync.guest.jar", "--url", hostUrl.toString(), "--session",
                 "TEST42", "--device-id", "g", "--device-name", "G")) {
             guest.await(l -> l.startsWith("Joined"), "Joined");
-            host.process.toHandle().destroy(); // SIGTERM
+            host.terminate();
             guest.await(l -> l.startsWith("The host ended the session"), "the end of the session");
             assertThat(guest.exitCode()).isZero();
         }

@@ -2,6 +2,7 @@ package dev.loudsync.examples.guest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.loudsync.examples.testing.JarProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;

@@ -2,6 +2,7 @@ package dev.loudsync.examples.guest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.loudsync.examples.testing.JarProcess;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;

@@ -1,14 +1,11 @@
 package dev.loudsync.examples.host;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.loudsync.examples.testing.Browsers;
+import dev.loudsync.examples.testing.JarProcess;
 import dev.loudsync.testing.SocketGuest;
-import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,13 +13,9 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -30,9 +23,6 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -46,53 +36,27 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 class GuestPageBrowserIT {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Duration WAIT = Duration.ofSeconds(20);
 
-    private Process host;
-    private final List<WebDriver> browsers = new ArrayList<>();
-    private final List<Path> profiles = new ArrayList<>();
-    private final BlockingQueue<String> stdout = new LinkedBlockingQueue<>();
+    private Browsers browsers;
+    private JarProcess host;
 
     @BeforeEach
     void needsABrowser() {
-        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
-            String reason = "Chromium or ChromeDriver not installed (" + CHROMIUM + ", " + CHROMEDRIVER
-                    + "): install Debian's chromium and chromium-driver, as .ci/run does";
-            System.err.println("SKIPPED GuestPageBrowserIT: " + reason);
-            Assumptions.abort(reason);
-        }
+        browsers = Browsers.forTest("GuestPageBrowserIT");
     }
 
     @AfterEach
     void cleanUp() throws Exception {
-        for (WebDriver b : browsers) {
-            b.quit();
-        }
-        if (host != null && host.isAlive()) {
-            host.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
-        for (Path p : profiles) {
-            try (var files = Files.walk(p)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        try (Browsers closing = browsers) {
+            if (host != null) {
+                host.close();
             }
         }
     }
 
     private WebDriver browser() throws IOException {
-        Path profile = Files.createTempDirectory("loudsync-chromium");
-        profiles.add(profile);
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-quic", "--no-first-run", "--window-size=430,932", "--user-data-dir=" + profile);
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-        WebDriver driver = new ChromeDriver(service, options);
-        browsers.add(driver);
-        return driver;
+        return browsers.open("430,932");
     }
 
     private static void joinAs(WebDriver b, String page, String name) {
@@ -139,14 +103,13 @@ class GuestPageBrowserIT {
 
             String bobId = (String) ((JavascriptExecutor) bob).executeScript(
                     "return localStorage.getItem('loudsync.deviceId')");
-            command("kick " + bobId + " Be nice");
+            host.type("kick " + bobId + " Be nice");
             awaitStatus(bob, "You were kicked: Be nice");
             awaitMembers(alice, 3);
 
-            host.destroy(); // SIGTERM
+            host.terminate();
             awaitStatus(alice, "The session ended");
-            assertThat(host.waitFor(15, TimeUnit.SECONDS)).isTrue();
-            assertThat(host.exitValue()).isZero();
+            assertThat(host.exitCode()).isZero();
         }
     }
 
@@ -187,47 +150,15 @@ class GuestPageBrowserIT {
 
     /** Sends {@code signal} (STOP, CONT) to the host process. */
     private void signal(String signal) throws Exception {
-        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(host.pid())).inheritIO().start();
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(host.process().pid())).inheritIO().start();
         assertThat(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0).as("kill -%s", signal).isTrue();
     }
 
-    private void command(String line) throws IOException {
-        OutputStream in = host.getOutputStream();
-        in.write((line + "\n").getBytes(UTF_8));
-        in.flush();
-    }
-
     private URI startHost(String... options) throws Exception {
-        String java = ProcessHandle.current().info().command()
-                .orElse(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
-        List<String> command = new ArrayList<>(List.of(java, "-jar",
-                System.getProperty("loudsync.host.jar", "target/loudsync-host.jar"), "--bind", "127.0.0.1", "--port", "0",
-                "--session-id", "TEST42", "--host-name", "TestHost", "--no-qr"));
-        command.addAll(List.of(options));
-        host = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(host.getInputStream(), UTF_8))) {
-                String l;
-                while ((l = r.readLine()) != null) {
-                    stdout.add(l);
-                }
-            } catch (IOException e) {
-                // the process ended
-            }
-        }, "host-stdout");
-        reader.setDaemon(true);
-        reader.start();
-        Pattern url = Pattern.compile("(ws://127\\.0\\.0\\.1:\\d+/)");
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < until) {
-            String line = stdout.poll(1, TimeUnit.SECONDS);
-            if (line != null) {
-                Matcher m = url.matcher(line);
-                if (m.find()) {
-                    return URI.create(m.group(1));
-                }
-            }
-        }
-        throw new AssertionError("the host printed no ws:// address within 30 s");
+        List<String> args = new ArrayList<>(List.of("--bind", "127.0.0.1", "--port", "0", "--session-id", "TEST42",
+                "--host-name", "TestHost", "--no-qr"));
+        args.addAll(List.of(options));
+        host = new JarProcess("loudsync.host.jar", args.toArray(String[]::new));
+        return URI.create(host.awaitGroup(Pattern.compile("(ws://127\\.0\\.0\\.1:\\d+/)"), "the ws:// address"));
     }
 }

@@ -234,13 +234,14 @@ public final class ClientEngine {
                 } catch (Exception e) {
                     log.debug("Leaving did not finish: {}", e.toString());
                 }
-                // Done waiting (or told to stop): end now rather than when the leave's close is due,
-                // and before the loop stops, so the final state is set on it.
-                try {
-                    loop.execute(this::endNow);
-                } catch (RejectedExecutionException e) {
-                    log.debug("The client's loop stopped before it could end the connection");
-                }
+            }
+            // Done waiting (or told to stop, or on the loop, after the leave's task): end now rather
+            // than when the leave's close is due, and before the loop stops, so the final state is
+            // set on it.
+            try {
+                loop.execute(this::endNow);
+            } catch (RejectedExecutionException e) {
+                log.debug("The client's loop stopped before it could end the connection");
             }
         }
         if (ownGroup != null) {
