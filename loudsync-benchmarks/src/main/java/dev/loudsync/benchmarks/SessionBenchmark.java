@@ -52,6 +52,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *       {@code members}. {@code batching}: whether guests announced {@code membersChanged}.</li>
  *   <li>{@code heartbeat}: one {@code HEARTBEAT} from the next guest in turn, its latency within a
  *       few ms of the published one, so nothing is published (the steady state).</li>
+ *   <li>{@code memberUpdate}: the next guest in turn becomes a cohost (a client again in the next
+ *       pass), announced to everyone: the path of every status, name and latency change.</li>
  *   <li>{@code livenessCheck}: one run of the session's periodic check (every 5 s by default) over
  *       every guest, nobody timed out: a keep-alive probe to each and one {@code PING} broadcast.</li>
  * </ul>
@@ -89,6 +91,9 @@ public class SessionBenchmark {
         HeldTimers sessionLoop;
         ConnectionHandler[] guests;
         GuestMessage.Heartbeat[] heartbeats;
+        String[] ids;
+        /** Whether {@code memberUpdate} makes guests cohosts in this pass over them. */
+        boolean cohosts;
         int next;
         Discard newcomer;
         GuestMessage.Join newcomerJoin;
@@ -124,8 +129,10 @@ public class SessionBenchmark {
             int n = members - 1;
             guests = new ConnectionHandler[n];
             heartbeats = new GuestMessage.Heartbeat[n];
+            ids = new String[n];
             for (int i = 0; i < n; i++) {
                 Member m = SampleData.guest(i + 1);
+                ids[i] = m.id();
                 guests[i] = registry.accept(new Discard(sink, address(i)));
                 guests[i].onMessage(join(m.id(), m.name()));
             }
@@ -197,6 +204,21 @@ public class SessionBenchmark {
         int i = p.next;
         p.next = i + 1 == p.guests.length ? 0 : i + 1;
         p.guests[i].onMessage(p.heartbeats[i]);
+    }
+
+    /**
+     * One member's state changes, its place does not: the next guest in turn becomes a cohost, or a
+     * client again, and everyone is told ({@code MEMBER_UPDATED}). The path of every status, name
+     * and latency change.
+     */
+    @Benchmark
+    public boolean memberUpdate(Party p) {
+        int i = p.next;
+        p.next = i + 1 == p.guests.length ? 0 : i + 1;
+        if (i == 0) {
+            p.cohosts = !p.cohosts;
+        }
+        return p.session.setRole(p.ids[i], p.cohosts ? Member.Role.COHOST : Member.Role.CLIENT).join();
     }
 
     @Benchmark

@@ -292,7 +292,7 @@ final class Admission {
                 .withName(decision.displayName().orElse(join.deviceName()));
         if (!after.equals(before)) {
             m.update(after);
-            roster.changed();
+            roster.changed(m);
         }
         announcer.resumed(m);
         if (!after.equals(before)) {

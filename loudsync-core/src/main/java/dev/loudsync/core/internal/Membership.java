@@ -69,7 +69,7 @@ final class Membership {
     /** A member's new state: applied, announced, told. */
     void update(MemberState m, Member newState) {
         m.update(newState);
-        roster.changed();
+        roster.changed(m);
         announceUpdate(m);
     }
 
@@ -83,7 +83,7 @@ final class Membership {
             return;
         }
         m.update(newState);
-        roster.changed();
+        roster.changed(m);
         announcer.inOrder(new HostMessage.MemberUpdated(newState), Latency::inAudience);
         listeners.memberUpdated(newState);
     }

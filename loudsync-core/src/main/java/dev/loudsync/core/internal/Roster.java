@@ -124,7 +124,28 @@ final class Roster {
         return gone;
     }
 
-    /** A member's {@link Member} changed (its place did not): publishes a new snapshot. */
+    /**
+     * {@code m}'s {@link Member} changed, not its place: publishes a new snapshot with it replaced,
+     * a copy of the last one rather than a walk over every member's state (a latency change at
+     * 10,000 members).
+     */
+    void changed(MemberState m) {
+        int at;
+        if (m == hostDevice) {
+            at = 0;
+        } else {
+            int i = Collections.binarySearch(guests, m, MemberState.LIST_ORDER);
+            if (i < 0 || guests.get(i) != m) {
+                throw new IllegalStateException(m.id() + " is not where its place says");
+            }
+            at = i + (hostDevice != null ? 1 : 0);
+        }
+        Member[] list = snapshot.toArray(new Member[0]);
+        list[at] = m.member();
+        snapshot = Collections.unmodifiableList(Arrays.asList(list));
+    }
+
+    /** Members changed (their places did not, or the list is new): publishes a new snapshot. */
     void changed() {
         int offset = hostDevice != null ? 1 : 0;
         Member[] list = new Member[guests.size() + offset];
