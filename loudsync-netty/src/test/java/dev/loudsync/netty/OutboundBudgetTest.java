@@ -56,9 +56,7 @@ class OutboundBudgetTest {
         long budget = 8 << 20;
         int rounds = 75;
         Session s = start(budget, 1 << 20);
-        try (SocketGuest reader = SocketGuest.join(uri(), "ABC123", "reader")) {
-            reader.nextOf("MEMBER_LIST");
-            joinSlowMembers(s, SLOW);
+        try (SocketGuest reader = joinReaderAndSlowMembers(s, SLOW)) {
             long peakWaiting = 0;
             int slowLeft = 0;
             for (int n = 0; n < rounds; n++) {
@@ -95,9 +93,7 @@ class OutboundBudgetTest {
         long memoryBefore = memoryInUse();
         long budget = memoryBefore + (8 << 20);
         Session s = start(budget, 16 << 20);
-        try (SocketGuest reader = SocketGuest.join(uri(), "ABC123", "reader")) {
-            reader.nextOf("MEMBER_LIST");
-            joinSlowMembers(s, slowCount);
+        try (SocketGuest reader = joinReaderAndSlowMembers(s, slowCount)) {
             int slowLeft = 0;
             int n = 0;
             for (; n < 400 && server.outboundBytes() <= 2 * budget; n++) {
@@ -139,8 +135,13 @@ class OutboundBudgetTest {
         return URI.create("ws://127.0.0.1:" + server.port() + "/");
     }
 
-    /** Joins {@code count} members over raw sockets with small receive buffers that never read. */
-    private void joinSlowMembers(Session s, int count) throws Exception {
+    /**
+     * Joins the member that reads, then {@code count} members over raw sockets with small receive
+     * buffers that never read; returns the reader.
+     */
+    private SocketGuest joinReaderAndSlowMembers(Session s, int count) throws Exception {
+        SocketGuest reader = SocketGuest.join(uri(), "ABC123", "reader");
+        reader.nextOf("MEMBER_LIST");
         for (int i = 0; i < count; i++) {
             RawClient c = new RawClient(server.port(), null, 4096);
             slow.add(c);
@@ -149,6 +150,7 @@ class OutboundBudgetTest {
                     + "\",\"deviceName\":\"N\"}}");
         }
         Await.until("all joined", Duration.ofSeconds(30), () -> s.members().size() == count + 2);
+        return reader;
     }
 
     /**

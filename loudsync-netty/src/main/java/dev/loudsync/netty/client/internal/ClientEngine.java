@@ -254,24 +254,16 @@ public final class ClientEngine {
 
     // ---- event loop
 
-    /** The end {@code close()} asks for: the connection closed, the client disconnected. */
+    /** The end {@code close()} asks for: the connection closed, and its end taken at once. */
     private void endNow() {
         finalEnd = true;
         cancel(reconnectTask);
-        liveness.stop();
-        requests.connectionEnded();
         Channel ch = channel;
-        if (ch != null && ch.isActive()) {
-            ch.close(); // its end, if it arrives, finds the client already disconnected
+        channel = null; // its inactive event, if the stopping loop still runs it, is not awaited
+        if (ch != null) {
+            ch.close();
         }
-        if (leaving != null) {
-            leaving.complete(null);
-            leaving = null;
-        }
-        failConnecting(new IllegalStateException("closed"));
-        if (state != ClientState.FAILED) {
-            setState(ClientState.DISCONNECTED);
-        }
+        lost(null);
     }
 
     private void open() {
